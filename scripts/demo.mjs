@@ -1,0 +1,100 @@
+#!/usr/bin/env node
+// Runs the committed action (dist/index.js) for real against the local fake Rocket.Chat
+// server, the way a runner would, and shows what the server stored and the step outputs.
+//
+//   npm run demo
+//   npm run demo -- --room @alice --message 'Deploy of {{ github.repository }} done'
+//   npm run demo -- --input preset=status --input status=failure --input mention=@ops
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { startFakeRocketChat } from '../test/fake-rocketchat/server.mjs'
+import { USERS } from '../test/fake-rocketchat/seed.mjs'
+
+const { values } = parseArgs({
+  options: {
+    room: { type: 'string', default: '#general' },
+    message: {
+      type: 'string',
+      default:
+        'Build {{ github.run_number }} of *{{ github.repository }}* passed on `{{ github.ref_name }}` :white_check_mark:'
+    },
+    attachments: { type: 'string' },
+    input: { type: 'string', multiple: true, default: [] }
+  }
+})
+
+const root = new URL('..', import.meta.url).pathname
+const fake = await startFakeRocketChat({ rateLimit: false })
+const dir = mkdtempSync(join(tmpdir(), 'rc-demo-'))
+const files = {
+  output: join(dir, 'output'),
+  summary: join(dir, 'summary'),
+  event: join(dir, 'event.json')
+}
+writeFileSync(files.output, '')
+writeFileSync(files.summary, '')
+writeFileSync(files.event, readFileSync(join(root, '__tests__/fixtures/events/push.json'), 'utf8'))
+
+const inputs = {
+  'server-url': fake.url,
+  'auth-token': USERS.bot.token,
+  'user-id': USERS.bot.id,
+  room: values.room,
+  message: values.message,
+  ...(values.attachments && { attachments: values.attachments }),
+  status: 'success'
+}
+for (const pair of values.input) {
+  const at = pair.indexOf('=')
+  if (at < 1) throw new Error(`--input takes name=value, got ${pair}`)
+  inputs[pair.slice(0, at)] = pair.slice(at + 1)
+}
+const env = {
+  PATH: process.env.PATH,
+  GITHUB_OUTPUT: files.output,
+  GITHUB_STEP_SUMMARY: files.summary,
+  GITHUB_EVENT_PATH: files.event,
+  GITHUB_EVENT_NAME: 'push',
+  GITHUB_REPOSITORY: 'octo-org/octo-repo',
+  GITHUB_REPOSITORY_OWNER: 'octo-org',
+  GITHUB_SERVER_URL: 'https://github.com',
+  GITHUB_RUN_ID: '1658821493',
+  GITHUB_RUN_NUMBER: '42',
+  GITHUB_RUN_ATTEMPT: '1',
+  GITHUB_SHA: 'ffac537e6cbbf934b08745a378932722df287a53',
+  GITHUB_REF: 'refs/heads/main',
+  GITHUB_REF_NAME: 'main',
+  GITHUB_WORKFLOW: 'CI',
+  GITHUB_JOB: 'build',
+  GITHUB_ACTOR: 'octocat',
+  GITHUB_WORKSPACE: process.cwd(),
+  RUNNER_OS: 'Linux',
+  RUNNER_ARCH: 'X64'
+}
+for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value
+
+console.log(
+  `Fake Rocket.Chat listening on ${fake.url}; running dist/index.js as user ${USERS.bot.username}\n`
+)
+const code = await new Promise((done) => {
+  const child = spawn(process.execPath, [join(root, 'dist/index.js')], { env, stdio: 'inherit' })
+  child.on('close', done)
+})
+
+console.log('\n--- What the server stored ---')
+for (const message of fake.messages.values()) {
+  const { _id, rid, msg, alias, emoji, attachments, tmid, u } = message
+  console.log(JSON.stringify({ _id, rid, msg, alias, emoji, tmid, attachments, u }, null, 2))
+}
+console.log('\n--- Step outputs (GITHUB_OUTPUT) ---')
+console.log(
+  readFileSync(files.output, 'utf8')
+    .replace(/<<ghadelimiter_[^\n]+\n/g, '=')
+    .replace(/\nghadelimiter_[^\n]+/g, '')
+)
+rmSync(dir, { recursive: true, force: true })
+await fake.close()
+process.exit(code ?? 1)

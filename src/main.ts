@@ -1,0 +1,100 @@
+import * as core from '@actions/core'
+import { readWorkflowContext, type WorkflowContext } from './context.js'
+import { InputError } from './errors.js'
+import { buildContent, type Content } from './message/content.js'
+import { validateAttachments } from './message/attachments.js'
+import { loadTemplateFile } from './message/template-file.js'
+import { writeOutputs } from './outputs.js'
+import { deliver, dryRunReport } from './post.js'
+import { explainFailure } from './rocketchat/explain.js'
+import { readSettings, type Settings } from './settings.js'
+
+// Inputs whose values must never reach a log: masked as soon as they are read.
+const SECRET_INPUTS = new Set(['auth-token'])
+
+function getInput(name: string): string {
+  const value = core.getInput(name)
+  if (value && SECRET_INPUTS.has(name)) core.setSecret(value)
+  return value
+}
+
+/**
+ * The action: inputs -> settings -> message -> room -> send -> outputs. The one place
+ * where an error becomes a failed step (or a warning, with fail-on-error: false).
+ */
+export async function run(): Promise<void> {
+  let settings: Settings | undefined
+  let watchdog: NodeJS.Timeout | undefined
+  try {
+    settings = readSettings(getInput)
+    for (const warning of settings.warnings) core.warning(warning)
+    watchdog = startWatchdog(settings.timeoutMs, settings.failOnError)
+
+    const ctx = readWorkflowContext(process.env, settings.status)
+    const content = await composeContent(settings, ctx)
+    if (settings.dryRun) {
+      core.info(dryRunReport(settings, content))
+      return
+    }
+    const result = await deliver(settings, content, core, ctx.run_url)
+    await writeOutputs(result, settings)
+  } catch (error) {
+    const failOnError =
+      settings?.failOnError ?? (error instanceof InputError ? error.failOnError : undefined) ?? true
+    const message = explainFailure(error, {
+      room: settings?.room.given,
+      impersonates: Boolean(settings?.alias || settings?.avatar)
+    })
+    if (failOnError) core.setFailed(message)
+    else core.warning(`${message} (fail-on-error is false, so the step goes on.)`)
+  } finally {
+    clearTimeout(watchdog)
+  }
+}
+
+async function composeContent(settings: Settings, ctx: WorkflowContext): Promise<Content> {
+  const workspace = process.env.GITHUB_WORKSPACE || process.cwd()
+  const templateFile = settings.templateFile
+    ? await loadTemplateFile(settings.templateFile, workspace)
+    : undefined
+  const content = buildContent(
+    {
+      message: settings.message,
+      alias: settings.alias,
+      attachments: settings.attachments,
+      templateFile,
+      template: settings.template,
+      preset: settings.preset,
+      allowedMentions: settings.allowedMentions,
+      mention: settings.mention,
+      mentionIf: settings.mentionIf,
+      maxLength: settings.maxMessageLength ?? 5000
+    },
+    ctx,
+    (warning) => core.warning(warning)
+  )
+  // Templates fill string values after the input was checked, so check again what will be sent.
+  if (content.attachments) validateAttachments(content.attachments)
+  if (!content.text.trim() && !content.attachments?.length) {
+    throw new InputError(
+      'message',
+      'nothing to post: message, attachments and template-file are all empty and preset is none.'
+    )
+  }
+  return content
+}
+
+/**
+ * The time budget is enforced inside every wait; this is the last line of defence, so a
+ * bug can never hang a job past timeout-seconds.
+ */
+function startWatchdog(timeoutMs: number, failOnError: boolean): NodeJS.Timeout {
+  const timer = setTimeout(() => {
+    const message = `Stopped after timeout-seconds (${timeoutMs / 1000} s): the step did not finish in time.`
+    if (failOnError) core.setFailed(message)
+    else core.warning(message)
+    process.exit(failOnError ? 1 : 0)
+  }, timeoutMs + 500)
+  timer.unref()
+  return timer
+}

@@ -1,0 +1,47 @@
+/** Rocket.Chat's default Message_MaxAllowedSize, in UTF-16 code units. */
+export const DEFAULT_MAX_LENGTH = 5000
+
+const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' })
+
+/**
+ * The longest prefix of `text` of at most `max` UTF-16 units that ends on a grapheme
+ * boundary, so no surrogate pair or emoji sequence is cut in half.
+ */
+export function cutAt(text: string, max: number): string {
+  if (text.length <= max) return text
+  // Only the graphemes around the cut matter; segmenting a window keeps this cheap.
+  const from = Math.max(0, max - 64)
+  let end = from
+  for (const { index } of segmenter.segment(text.slice(from, max + 64))) {
+    if (from + index > max) break
+    end = from + index
+  }
+  return text.slice(0, end)
+}
+
+/** Cuts `text` to `max` units, ending with `marker` (which must fit). */
+export function truncate(text: string, max: number, marker: string): string {
+  if (text.length <= max) return text
+  const room = Math.max(0, max - marker.length)
+  return cutAt(text, room).trimEnd() + marker
+}
+
+/**
+ * Splits `text` into parts of at most `max` units, preferring to break at a line end,
+ * then at a space, in the last fifth of each part.
+ */
+export function split(text: string, max: number): string[] {
+  const parts: string[] = []
+  let rest = text
+  while (rest.length > max) {
+    const head = cutAt(rest, max)
+    const floor = Math.floor(head.length * 0.8)
+    const newline = head.lastIndexOf('\n')
+    const space = head.lastIndexOf(' ')
+    const at = newline >= floor ? newline + 1 : space >= floor ? space + 1 : head.length
+    parts.push(rest.slice(0, at).trimEnd())
+    rest = rest.slice(at)
+  }
+  if (rest.trim() || parts.length === 0) parts.push(rest)
+  return parts
+}

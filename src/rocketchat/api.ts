@@ -1,0 +1,97 @@
+import type { RocketChatClient } from './client.js'
+import { RocketChatError } from './errors.js'
+import type { Message, OutgoingMessage, Room } from './types.js'
+
+/** `rooms.info` by name or id; undefined when the server has no such room. */
+export async function roomInfo(
+  client: RocketChatClient,
+  by: { roomName: string } | { roomId: string }
+): Promise<Room | undefined> {
+  try {
+    const { room } = await client.get<{ room: Room }>('rooms.info', by)
+    return room
+  } catch (error) {
+    if (error instanceof RocketChatError && error.errorType === 'error-room-not-found')
+      return undefined
+    throw error
+  }
+}
+
+/** The rooms the user is subscribed to; costly on big servers, so only a fallback. */
+export async function subscribedRooms(client: RocketChatClient): Promise<Room[]> {
+  const { update } = await client.get<{ update: Room[] }>('rooms.get')
+  return update ?? []
+}
+
+/** Opens (or finds: the call is idempotent) the direct message room with `username`. */
+export async function openDirect(client: RocketChatClient, username: string): Promise<Room> {
+  const { room } = await client.post<{ room: Room & { rid?: string } }>('im.create', { username })
+  return { ...room, _id: room._id ?? room.rid }
+}
+
+/** `chat.getMessage`; undefined when the message does not exist. */
+export async function getMessage(
+  client: RocketChatClient,
+  msgId: string
+): Promise<Message | undefined> {
+  try {
+    const { message } = await client.get<{ message: Message }>('chat.getMessage', { msgId })
+    return message
+  } catch (error) {
+    // "Not found" is a bare {"success":false}: no error text at all.
+    if (error instanceof RocketChatError && error.status === 400 && !error.serverError)
+      return undefined
+    throw error
+  }
+}
+
+/**
+ * Posts a message exactly once. The id is ours, so an attempt whose outcome is unknown is
+ * checked with chat.getMessage before sending again, and the server's answer to a duplicate
+ * id (a TypeError about 'starred', storing nothing) means the message is already there.
+ */
+export async function sendMessageOnce(
+  client: RocketChatClient,
+  message: OutgoingMessage
+): Promise<Message> {
+  const alreadyThere = (): Promise<Message | undefined> => getMessage(client, message._id)
+  try {
+    const { message: stored } = await client.post<{ message: Message }>(
+      'chat.sendMessage',
+      { message },
+      { checkDelivered: alreadyThere }
+    )
+    return stored
+  } catch (error) {
+    if (isDuplicateIdError(error)) {
+      const stored = await alreadyThere()
+      if (stored) return stored
+    }
+    throw error
+  }
+}
+
+/** The real server's answer to a client `_id` that already exists (see rocketchat-api.md 3.2). */
+export function isDuplicateIdError(error: unknown): boolean {
+  return (
+    error instanceof RocketChatError &&
+    error.status === 400 &&
+    /starred/.test(error.serverError) &&
+    /undefined/.test(error.serverError)
+  )
+}
+
+/** A public setting's value, or undefined when the server does not expose it. */
+export async function publicSetting(client: RocketChatClient, id: string): Promise<unknown> {
+  try {
+    const { settings } = await client.get<{ settings: { _id: string; value: unknown }[] }>(
+      'settings.public',
+      { _id: id },
+      { anonymous: true }
+    )
+    return settings?.find((s) => s._id === id)?.value
+  } catch (error) {
+    if (error instanceof RocketChatError) return undefined
+    throw error
+  }
+}

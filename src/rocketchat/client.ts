@@ -1,0 +1,308 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { Dispatcher } from 'undici'
+import { DeadlineError, NetworkError, RocketChatError } from './errors.js'
+import { attempt, type RawResponse } from './transport.js'
+import type { Logger } from './types.js'
+
+/** The step's time budget: every request and wait must end before it does. */
+export class Deadline {
+  readonly endsAt: number
+  constructor(
+    readonly totalMs: number,
+    now = Date.now()
+  ) {
+    this.endsAt = now + totalMs
+  }
+  get remainingMs(): number {
+    return this.endsAt - Date.now()
+  }
+}
+
+export interface ClientOptions {
+  serverUrl: URL
+  userId: string
+  authToken: string
+  dispatcher: Dispatcher
+  deadline: Deadline
+  /** How many times a failed attempt (network, 5xx, 429) is tried again. */
+  retries: number
+  log: Logger
+  /** Base of the exponential back-off between retries. */
+  backoffMs?: number
+}
+
+export interface CallOptions {
+  query?: Record<string, string>
+  body?: unknown
+  /** Send without credentials (public endpoints). */
+  anonymous?: boolean
+  /**
+   * For requests that change state: called when an attempt's outcome is unknown,
+   * before sending again. A non-undefined result means the first attempt did land.
+   */
+  checkDelivered?: () => Promise<unknown>
+}
+
+interface Window {
+  remaining: number
+  resetAt: number
+}
+
+const RATE_LIMIT_MARGIN_MS = 250
+const RATE_LIMIT_JITTER_MS = 750
+
+/**
+ * Talks to the Rocket.Chat REST API: auth headers, the response envelope, the error
+ * shapes, and retries bounded by the step's deadline. Knows nothing of GitHub Actions.
+ */
+export class RocketChatClient {
+  private readonly windows = new Map<string, Window>()
+  private readonly perRequestMs: number
+  private readonly backoffMs: number
+
+  constructor(private readonly options: ClientOptions) {
+    this.perRequestMs = Math.max(10_000, options.deadline.totalMs / (options.retries + 1))
+    this.backoffMs = options.backoffMs ?? 500
+  }
+
+  get<T>(endpoint: string, query?: Record<string, string>, options: CallOptions = {}): Promise<T> {
+    return this.call<T>('GET', endpoint, { ...options, query })
+  }
+
+  post<T>(endpoint: string, body: unknown, options: CallOptions = {}): Promise<T> {
+    return this.call<T>('POST', endpoint, { ...options, body })
+  }
+
+  /** Sends one request, retrying what is safe to retry, until it succeeds or the budget ends. */
+  async call<T>(method: 'GET' | 'POST', endpoint: string, options: CallOptions = {}): Promise<T> {
+    const { log, retries } = this.options
+    let failures = 0
+    for (;;) {
+      await this.respectWindow(endpoint)
+      let failure: NetworkError | RocketChatError
+      try {
+        const response = await this.send(method, endpoint, options)
+        this.trackWindow(endpoint, response)
+        if (response.status === 429) {
+          if (retries === 0) throw this.toError(endpoint, response)
+          await this.waitOutRateLimit(endpoint, response)
+          continue
+        }
+        return this.parse<T>(endpoint, response)
+      } catch (error) {
+        if (!isRetryable(error)) throw error
+        failure = error as NetworkError | RocketChatError
+      }
+
+      const maybeDelivered = failure instanceof NetworkError ? failure.maybeDelivered : true
+      if (maybeDelivered && options.checkDelivered) {
+        log.info(`${failure.message} Checking whether it arrived before sending again.`)
+        const landed = await options.checkDelivered()
+        if (landed !== undefined) return landed as T
+      }
+      failures += 1
+      if (failures > retries) {
+        throw withAttempts(failure, failures)
+      }
+      const delay = this.backoffMs * 2 ** (failures - 1)
+      const wait = delay / 2 + Math.random() * (delay / 2)
+      log.info(
+        `${failure.message} Retrying in ${seconds(wait)} s (retry ${failures} of ${retries}).`
+      )
+      await this.sleepWithin(wait, `retrying ${endpoint}`)
+    }
+  }
+
+  private async send(
+    method: 'GET' | 'POST',
+    endpoint: string,
+    options: CallOptions
+  ): Promise<RawResponse> {
+    const { serverUrl, userId, authToken, dispatcher, deadline } = this.options
+    const remaining = deadline.remainingMs
+    if (remaining <= 0) throw this.outOfTime(`before ${endpoint} could be sent`)
+    const base = serverUrl.pathname.replace(/\/+$/, '')
+    const url = new URL(`${base}/api/${endpoint === 'info' ? '' : 'v1/'}${endpoint}`, serverUrl)
+    for (const [key, value] of Object.entries(options.query ?? {})) url.searchParams.set(key, value)
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      'user-agent': 'rocketchat-notify-action'
+    }
+    if (!options.anonymous) {
+      headers['x-user-id'] = userId
+      headers['x-auth-token'] = authToken
+    }
+    let body: string | undefined
+    if (options.body !== undefined) {
+      // Without this header the server silently turns the body into a character-spread object.
+      headers['content-type'] = 'application/json'
+      body = JSON.stringify(options.body)
+    }
+    const timeoutMs = Math.min(remaining, this.perRequestMs)
+    try {
+      return await attempt(dispatcher, { method, url, headers, body, timeoutMs, endpoint })
+    } catch (error) {
+      if (
+        error instanceof NetworkError &&
+        error.failure === 'timeout' &&
+        deadline.remainingMs <= 50
+      ) {
+        const note = options.checkDelivered
+          ? ' The server may or may not have stored the message.'
+          : ''
+        throw this.outOfTime(`waiting for ${endpoint} to answer.${note}`)
+      }
+      throw error
+    }
+  }
+
+  private parse<T>(endpoint: string, response: RawResponse): T {
+    let body: Record<string, unknown> | undefined
+    try {
+      body = JSON.parse(response.text) as Record<string, unknown>
+    } catch {
+      body = undefined
+    }
+    const ok = response.status >= 200 && response.status < 300
+    if (ok && body && typeof body === 'object' && body.success !== false) return body as T
+    if (ok) {
+      throw new NetworkError(
+        endpoint,
+        'protocol',
+        true,
+        `${endpoint} answered HTTP ${response.status} with a body that is not the Rocket.Chat API's JSON: ${snippet(response.text)}.`
+      )
+    }
+    throw this.toError(endpoint, response, body)
+  }
+
+  private toError(
+    endpoint: string,
+    response: RawResponse,
+    body?: Record<string, unknown>
+  ): RocketChatError {
+    if (body === undefined) {
+      try {
+        body = JSON.parse(response.text) as Record<string, unknown>
+      } catch {
+        body = undefined
+      }
+    }
+    if (body && typeof body === 'object') {
+      const text = String(body.error ?? body.message ?? '')
+      const errorType = typeof body.errorType === 'string' ? body.errorType : undefined
+      return new RocketChatError(endpoint, response.status, text, errorType)
+    }
+    const page = /<title>([^<]*)<\/title>/i.exec(response.text)?.[1]
+    const detail = page
+      ? `Rocket.Chat's ${endpoint} answered HTTP ${response.status} with an HTML page ("${page.trim()}"), likely from a reverse proxy in front of the server.`
+      : response.status === 404
+        ? `HTTP 404 for ${endpoint}: the server has no such endpoint. Check that server-url is the Rocket.Chat base URL, including any sub-path.`
+        : `Rocket.Chat answered HTTP ${response.status} to ${endpoint}: ${snippet(response.text)}`
+    return new RocketChatError(
+      endpoint,
+      response.status,
+      response.text.slice(0, 200),
+      undefined,
+      detail
+    )
+  }
+
+  // Rate-limit headers come only from routes that count this user; X-RateLimit-Reset is epoch ms.
+  private trackWindow(endpoint: string, response: RawResponse): void {
+    const remaining = Number(header(response, 'x-ratelimit-remaining'))
+    const resetAt = Number(header(response, 'x-ratelimit-reset'))
+    if (
+      Number.isFinite(remaining) &&
+      Number.isFinite(resetAt) &&
+      header(response, 'x-ratelimit-reset')
+    ) {
+      this.windows.set(endpoint, { remaining, resetAt })
+    }
+  }
+
+  private async respectWindow(endpoint: string): Promise<void> {
+    const window = this.windows.get(endpoint)
+    if (!window || window.remaining > 0) return
+    const wait = window.resetAt - Date.now()
+    this.windows.delete(endpoint)
+    if (wait <= 0 || wait > 3_600_000) return
+    const total = wait + RATE_LIMIT_MARGIN_MS + Math.random() * RATE_LIMIT_JITTER_MS
+    this.options.log.info(
+      `The server's rate limit for ${endpoint} has no calls left in this window: waiting ${seconds(total)} s for it to reset before sending.`
+    )
+    await this.sleepWithin(total, `the rate limit window of ${endpoint} to reset`)
+  }
+
+  private async waitOutRateLimit(endpoint: string, response: RawResponse): Promise<void> {
+    const wait = rateLimitWait(response)
+    const total = wait + RATE_LIMIT_MARGIN_MS + Math.random() * RATE_LIMIT_JITTER_MS
+    const limit = header(response, 'x-ratelimit-limit')
+    this.options.log.info(
+      `Rate limited by the server on ${endpoint} (HTTP 429${limit ? `, ${limit} calls per window per IP` : ''}): waiting ${seconds(total)} s until the window resets.`
+    )
+    this.windows.delete(endpoint)
+    await this.sleepWithin(total, `the rate limit window of ${endpoint} to reset`)
+  }
+
+  private async sleepWithin(ms: number, what: string): Promise<void> {
+    const remaining = this.options.deadline.remainingMs
+    if (ms >= remaining) {
+      throw this.outOfTime(
+        `waiting for ${what}: it needs ${seconds(ms)} s more, only ${seconds(Math.max(0, remaining))} s are left`
+      )
+    }
+    await sleep(ms)
+  }
+
+  private outOfTime(what: string): DeadlineError {
+    return new DeadlineError(
+      `Gave up after timeout-seconds (${seconds(this.options.deadline.totalMs)} s) ${what}.`
+    )
+  }
+}
+
+/**
+ * How long a 429 asks us to wait. The reset header is in the server's clock; the body's
+ * "wait N seconds" is clock-free, so it bounds the header against clock skew.
+ */
+export function rateLimitWait(response: RawResponse, now = Date.now()): number {
+  const bodySeconds = Number(/wait (\d+) seconds?/.exec(response.text)?.[1])
+  const byBody = Number.isFinite(bodySeconds) ? bodySeconds * 1000 : undefined
+  const reset = Number(header(response, 'x-ratelimit-reset'))
+  const byHeader = Number.isFinite(reset) && reset > 0 ? reset - now : undefined
+  if (
+    byHeader !== undefined &&
+    byHeader >= 0 &&
+    (byBody === undefined || byHeader <= byBody + 1000)
+  ) {
+    return byHeader
+  }
+  return byBody ?? 60_000
+}
+
+function isRetryable(error: unknown): boolean {
+  // A host that does not exist or a certificate that does not verify will not change in seconds.
+  if (error instanceof NetworkError)
+    return !['tls'].includes(error.failure) && !/ENOTFOUND/.test(error.message)
+  return error instanceof RocketChatError && error.status >= 500
+}
+
+function withAttempts(error: NetworkError | RocketChatError, failures: number): Error {
+  error.message = `${error.message} Gave up after ${failures} attempt${failures === 1 ? '' : 's'}.`
+  return error
+}
+
+function header(response: RawResponse, name: string): string | undefined {
+  const value = response.headers[name]
+  return Array.isArray(value) ? value[0] : value
+}
+
+function snippet(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim()
+  return flat ? JSON.stringify(flat.length > 120 ? `${flat.slice(0, 120)}…` : flat) : '(empty body)'
+}
+
+function seconds(ms: number): string {
+  return (Math.round(ms / 100) / 10).toString()
+}

@@ -1,0 +1,47 @@
+/** The server answered, but not with success. */
+export class RocketChatError extends Error {
+  constructor(
+    readonly endpoint: string,
+    readonly status: number,
+    /** The server's own `error` text (or `message`, for the 6.x 401 shape). */
+    readonly serverError: string,
+    readonly errorType: string | undefined,
+    detail?: string
+  ) {
+    super(
+      detail ??
+        `Rocket.Chat answered HTTP ${status} to ${endpoint}${serverError ? `: ${serverError}` : ''}`
+    )
+    this.name = 'RocketChatError'
+  }
+
+  /** True when the server refused the credentials rather than the request. */
+  get isAuthFailure(): boolean {
+    return this.status === 401
+  }
+}
+
+export type NetworkFailure =
+  'dns' | 'refused' | 'reset' | 'tls' | 'timeout' | 'proxy' | 'protocol' | 'other'
+
+/** No usable answer came back: the request may or may not have reached the server. */
+export class NetworkError extends Error {
+  constructor(
+    readonly endpoint: string,
+    readonly failure: NetworkFailure,
+    /** False when the request certainly never reached the server (DNS, refused, TLS, proxy). */
+    readonly maybeDelivered: boolean,
+    message: string
+  ) {
+    super(message)
+    this.name = 'NetworkError'
+  }
+}
+
+/** The step's time budget (timeout-seconds) ran out. */
+export class DeadlineError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'DeadlineError'
+  }
+}

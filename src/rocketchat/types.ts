@@ -1,0 +1,41 @@
+export type RoomType = 'c' | 'p' | 'd' | 'l' | string
+
+export interface Room {
+  _id: string
+  t: RoomType
+  name?: string
+  fname?: string
+  usernames?: string[]
+  uids?: string[]
+}
+
+export interface Message {
+  _id: string
+  rid: string
+  msg?: string
+  ts?: string | number | { $date: number }
+  tmid?: string
+  tshow?: boolean
+  u?: { _id: string; username: string; name?: string }
+  attachments?: Record<string, unknown>[]
+}
+
+/** The body of `chat.sendMessage`'s `message`. */
+export interface OutgoingMessage {
+  _id: string
+  rid: string
+  msg: string
+  alias?: string
+  emoji?: string
+  avatar?: string
+  tmid?: string
+  tshow?: boolean
+  attachments?: Record<string, unknown>[]
+}
+
+/** Where the client may log: the action passes @actions/core, tests pass a recorder. */
+export interface Logger {
+  info(message: string): void
+  warning(message: string): void
+  debug(message: string): void
+}

@@ -1,0 +1,337 @@
+import { readFileSync } from 'node:fs'
+import { InputError, quote } from './errors.js'
+import { parseAttachmentsInput, type Attachment } from './message/attachments.js'
+
+export type RoomRef =
+  | { kind: 'name'; name: string; given: string }
+  | { kind: 'user'; username: string; given: string }
+  | { kind: 'id-or-name'; value: string; given: string }
+
+export type LongMessage = 'truncate' | 'split' | 'fail'
+export type AllowedMentions = 'users' | 'none' | 'all'
+export type Preset = 'auto' | 'status' | 'release' | 'none'
+
+/** Every input, read once, validated and typed. */
+export interface Settings {
+  serverUrl: URL
+  authToken: string
+  userId: string
+  room: RoomRef
+  message: string
+  attachments?: Attachment[]
+  alias: string
+  emoji: string
+  avatar: string
+  threadId: string
+  threadBroadcast: boolean
+  template: boolean
+  templateFile: string
+  preset: Preset
+  status: string
+  mention: string
+  mentionIf: string[]
+  allowedMentions: AllowedMentions
+  retries: number
+  timeoutMs: number
+  proxy: string
+  caCert: string
+  longMessage: LongMessage
+  maxMessageLength?: number
+  failOnError: boolean
+  dryRun: boolean
+  /** Problems worth a warning that do not stop the step. */
+  warnings: string[]
+}
+
+/** Reads one input; the same contract as `core.getInput` (trimmed, '' when absent). */
+export type GetInput = (name: string) => string
+
+/** Names of every input the action reads, kept equal to action.yml by a test. */
+export const INPUT_NAMES = [
+  'server-url',
+  'auth-token',
+  'user-id',
+  'room',
+  'message',
+  'attachments',
+  'alias',
+  'emoji',
+  'avatar',
+  'thread-id',
+  'thread-broadcast',
+  'template',
+  'template-file',
+  'preset',
+  'status',
+  'mention',
+  'mention-if',
+  'allowed-mentions',
+  'retries',
+  'timeout-seconds',
+  'proxy',
+  'ca-cert',
+  'long-message',
+  'max-message-length',
+  'fail-on-error',
+  'dry-run'
+] as const
+
+/**
+ * Reads and validates every input. `getInput` must return raw values; the secret is
+ * masked by the caller before anything can be printed.
+ */
+export function readSettings(getInput: GetInput): Settings {
+  // The token is read first so that it is masked before any other input can fail.
+  const authToken = getInput('auth-token')
+  // Read early, so that run() can honour it even when another input is bad.
+  const failOnError = readBoolean(getInput, 'fail-on-error', true)
+  try {
+    return readRest(getInput, authToken, failOnError)
+  } catch (error) {
+    if (error instanceof InputError) error.failOnError = failOnError
+    throw error
+  }
+}
+
+function readRest(getInput: GetInput, authToken: string, failOnError: boolean): Settings {
+  const warnings: string[] = []
+  const dryRun = readBoolean(getInput, 'dry-run', false)
+
+  const userId = getInput('user-id')
+  if (!dryRun) {
+    if (!authToken)
+      throw new InputError(
+        'auth-token',
+        'is required: a personal access token of the posting user.'
+      )
+    if (!userId)
+      throw new InputError('user-id', 'is required: the id of the user the token belongs to.')
+  }
+
+  const serverUrl = readServerUrl(getInput('server-url'), warnings, dryRun)
+  const room = readRoom(getInput('room'))
+  const threadId = getInput('thread-id')
+  const threadBroadcast = readBoolean(getInput, 'thread-broadcast', false)
+  if (threadBroadcast && !threadId) {
+    throw new InputError(
+      'thread-broadcast',
+      'is true but thread-id is empty: broadcast only applies to a thread reply.'
+    )
+  }
+  const avatar = getInput('avatar')
+  if (avatar && /^\s*javascript:/i.test(avatar)) {
+    throw new InputError('avatar', `${quote(avatar)} is not an image URL.`)
+  }
+
+  return {
+    serverUrl,
+    authToken,
+    userId,
+    room,
+    message: getInput('message'),
+    attachments: parseAttachmentsInput(getInput('attachments')),
+    alias: getInput('alias'),
+    emoji: readEmoji(getInput('emoji')),
+    avatar,
+    threadId,
+    threadBroadcast,
+    template: readBoolean(getInput, 'template', true),
+    templateFile: getInput('template-file'),
+    preset: readChoice(getInput, 'preset', ['auto', 'status', 'release', 'none'], 'auto'),
+    status: getInput('status').toLowerCase(),
+    mention: getInput('mention'),
+    mentionIf: readMentionIf(getInput('mention-if')),
+    allowedMentions: readChoice(getInput, 'allowed-mentions', ['users', 'none', 'all'], 'users'),
+    retries: readInteger(getInput, 'retries', 3, 0, 20),
+    timeoutMs: readInteger(getInput, 'timeout-seconds', 120, 1, 3600) * 1000,
+    proxy: readProxy(getInput('proxy')),
+    caCert: readCaCert(getInput('ca-cert')),
+    longMessage: readChoice(getInput, 'long-message', ['truncate', 'split', 'fail'], 'truncate'),
+    maxMessageLength: readOptionalInteger(getInput, 'max-message-length', 1, 10_000_000),
+    failOnError,
+    dryRun,
+    warnings
+  }
+}
+
+function readServerUrl(raw: string, warnings: string[], dryRun: boolean): URL {
+  if (!raw) throw new InputError('server-url', 'is required, for example https://chat.example.com.')
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    throw new InputError(
+      'server-url',
+      `${quote(raw)} is not a URL. Expected for example https://chat.example.com.`
+    )
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new InputError(
+      'server-url',
+      `${quote(raw)} uses ${url.protocol.slice(0, -1)}; only http and https are supported.`
+    )
+  }
+  if (url.username || url.password) {
+    throw new InputError(
+      'server-url',
+      'must not contain credentials; pass the token in auth-token.'
+    )
+  }
+  if (url.search || url.hash) {
+    throw new InputError(
+      'server-url',
+      `${quote(raw)} has a query or fragment; give the server's base URL only.`
+    )
+  }
+  url.pathname = url.pathname.replace(/\/+$/, '')
+  if (url.protocol === 'http:' && !isLoopback(url.hostname) && !dryRun) {
+    warnings.push(
+      `server-url uses plain http to ${url.hostname}: the token travels in clear text. Use https.`
+    )
+  }
+  return url
+}
+
+function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname)
+}
+
+function readRoom(raw: string): RoomRef {
+  if (!raw) {
+    throw new InputError('room', 'is required: #channel, a room name, @username or a room id.')
+  }
+  if (/\s/.test(raw) && /^[#@]/.test(raw)) {
+    throw new InputError(
+      'room',
+      `${quote(raw)} contains white space; channel names and usernames cannot. A display name goes without # or @.`
+    )
+  }
+  if (raw.startsWith('#')) {
+    if (raw.length === 1)
+      throw new InputError('room', '"#" needs a channel name after it, for example #general.')
+    return { kind: 'name', name: raw.slice(1), given: raw }
+  }
+  if (raw.startsWith('@')) {
+    if (raw.length === 1)
+      throw new InputError('room', '"@" needs a username after it, for example @alice.')
+    return { kind: 'user', username: raw.slice(1), given: raw }
+  }
+  return { kind: 'id-or-name', value: raw, given: raw }
+}
+
+function readEmoji(raw: string): string {
+  if (!raw) return ''
+  const name = raw.replace(/^:|:$/g, '')
+  if (!/^[\w+-]+$/.test(name)) {
+    throw new InputError(
+      'emoji',
+      `${quote(raw)} is not an emoji short code. Expected for example :rocket:.`
+    )
+  }
+  return `:${name}:`
+}
+
+function readMentionIf(raw: string): string[] {
+  const allowed = ['success', 'failure', 'cancelled', 'always']
+  const values = (raw || 'failure')
+    .split(',')
+    .map((v) => v.trim().toLowerCase())
+    .filter(Boolean)
+  for (const v of values) {
+    if (!allowed.includes(v)) {
+      throw new InputError(
+        'mention-if',
+        `${quote(v)} is not one of ${allowed.join(', ')} (a comma list).`
+      )
+    }
+  }
+  return values
+}
+
+function readProxy(raw: string): string {
+  if (!raw) return ''
+  try {
+    const url = new URL(raw)
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('scheme')
+  } catch {
+    throw new InputError(
+      'proxy',
+      `${quote(raw.replace(/\/\/[^@/]*@/, '//***@'))} is not an http(s) proxy URL, for example http://proxy.internal:3128.`
+    )
+  }
+  return raw
+}
+
+function readCaCert(raw: string): string {
+  if (!raw) return ''
+  if (raw.includes('-----BEGIN CERTIFICATE-----')) return raw
+  let text: string
+  try {
+    text = readFileSync(raw, 'utf8')
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable'
+    throw new InputError(
+      'ca-cert',
+      `is neither PEM text nor a readable file: ${quote(raw)} (${code}).`
+    )
+  }
+  if (!text.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new InputError(
+      'ca-cert',
+      `the file ${quote(raw)} holds no PEM certificate (-----BEGIN CERTIFICATE-----).`
+    )
+  }
+  return text
+}
+
+function readBoolean(getInput: GetInput, name: string, fallback: boolean): boolean {
+  const raw = getInput(name)
+  if (!raw) return fallback
+  // The YAML 1.2 core schema booleans, as @actions/core's getBooleanInput accepts.
+  if (['true', 'True', 'TRUE'].includes(raw)) return true
+  if (['false', 'False', 'FALSE'].includes(raw)) return false
+  throw new InputError(name, `${quote(raw)} is not a boolean. Expected true or false.`)
+}
+
+function readChoice<T extends string>(
+  getInput: GetInput,
+  name: string,
+  choices: readonly T[],
+  fallback: T
+): T {
+  const raw = getInput(name)
+  if (!raw) return fallback
+  const value = raw.toLowerCase() as T
+  if (!choices.includes(value)) {
+    throw new InputError(name, `${quote(raw)} is not one of ${choices.join(', ')}.`)
+  }
+  return value
+}
+
+function readInteger(
+  getInput: GetInput,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number
+): number {
+  return readOptionalInteger(getInput, name, min, max) ?? fallback
+}
+
+function readOptionalInteger(
+  getInput: GetInput,
+  name: string,
+  min: number,
+  max: number
+): number | undefined {
+  const raw = getInput(name)
+  if (!raw) return undefined
+  if (!/^\d+$/.test(raw)) {
+    throw new InputError(name, `${quote(raw)} is not a whole number. Expected ${min} to ${max}.`)
+  }
+  const value = Number(raw)
+  if (value < min || value > max) {
+    throw new InputError(name, `${raw} is out of range. Expected ${min} to ${max}.`)
+  }
+  return value
+}
