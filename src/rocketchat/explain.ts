@@ -16,8 +16,9 @@ export function explainFailure(error: unknown, context: FailureContext = {}): st
     return error instanceof Error ? error.message : String(error)
   const said = error.serverError ? ` ("${error.serverError}")` : ''
   const room = context.room ?? 'the room'
+  const status = `HTTP ${error.status}${error.serverError ? `: "${error.serverError}"` : ''}`
   if (error.status === 401) {
-    return `Rocket.Chat refused the credentials (HTTP 401${said}). Check that auth-token is a valid personal access token of the user whose id is in user-id, and that it has not expired or been revoked.`
+    return `Rocket.Chat refused the credentials (${status}). Check that auth-token is a valid personal access token of the user whose id is in user-id, and that it has not expired or been revoked.`
   }
   if (error.serverError === 'Not enough permission') {
     return context.impersonates
@@ -46,7 +47,7 @@ export function explainFailure(error: unknown, context: FailureContext = {}): st
     return `The server refused a link in the attachments${said}: URL fields must be absolute http(s) URLs.`
   }
   if (error.status === 403) {
-    return `Rocket.Chat refused ${error.endpoint} (HTTP 403${said}): the user lacks the permission for it.`
+    return `Rocket.Chat refused ${error.endpoint} (${status}): the user lacks the permission for it.`
   }
   return error.message
 }
