@@ -1,0 +1,44 @@
+import { describe, expect, it } from '@jest/globals'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { parse } from 'yaml'
+import { INPUT_NAMES } from '../src/settings.js'
+import { ROOT, actionYml } from './helpers/action.js'
+// @ts-expect-error plain JavaScript build script without types
+import { withTables } from '../scripts/docs.mjs'
+
+const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')
+
+function tableRows(marker: string): string[] {
+  const block =
+    new RegExp(`<!-- ${marker}:start -->([\\s\\S]*?)<!-- ${marker}:end -->`).exec(readme)?.[1] ?? ''
+  return [...block.matchAll(/^\| `([^`]+)` \|/gm)].map((m) => m[1])
+}
+
+describe('action.yml, README and code agree', () => {
+  it('reads exactly the inputs action.yml declares', () => {
+    expect([...INPUT_NAMES].sort()).toEqual(Object.keys(actionYml.inputs).sort())
+  })
+
+  it('lists every input and output in the README tables, as generated from action.yml', () => {
+    expect(tableRows('inputs')).toEqual(Object.keys(actionYml.inputs))
+    expect(tableRows('outputs')).toEqual(Object.keys(actionYml.outputs))
+    expect(withTables(readme)).toBe(readme)
+  })
+
+  it('sets exactly the outputs action.yml declares', () => {
+    const source = readFileSync(join(ROOT, 'src', 'outputs.ts'), 'utf8')
+    const set = [...source.matchAll(/^\s+'?([a-z-]+)'?: /gm)]
+      .map((m) => m[1])
+      .filter((n) => n in actionYml.outputs)
+    expect(set.sort()).toEqual(Object.keys(actionYml.outputs).sort())
+  })
+
+  it('runs on node24 from dist/index.js', () => {
+    const yml = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as {
+      runs: { using: string; main: string }
+    }
+    expect(yml.runs).toEqual({ using: 'node24', main: 'dist/index.js' })
+    expect(readFileSync(join(ROOT, '.node-version'), 'utf8').trim()).toMatch(/^24\./)
+  })
+})
