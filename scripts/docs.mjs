@@ -2,6 +2,7 @@
 // Regenerates the input and output tables of README.md from action.yml, the one source of
 // truth, between the <!-- inputs --> and <!-- outputs --> markers. `--check` only compares.
 import { readFileSync, writeFileSync } from 'node:fs'
+import * as prettier from 'prettier'
 import { parse } from 'yaml'
 
 const root = new URL('..', import.meta.url).pathname
@@ -29,19 +30,22 @@ export function outputsTable() {
   return ['| Output | Description |', '|---|---|', ...rows].join('\n')
 }
 
-export function withTables(readme) {
+/** The README with fresh tables, formatted as prettier would (so lint and this agree). */
+export async function withTables(readme) {
   const put = (text, marker, table) => {
     const re = new RegExp(`(<!-- ${marker}:start -->)[\\s\\S]*?(<!-- ${marker}:end -->)`)
     if (!re.test(text)) throw new Error(`README.md lacks the <!-- ${marker}:start/end --> markers`)
     return text.replace(re, (_, open, close) => `${open}\n${table}\n${close}`)
   }
-  return put(put(readme, 'inputs', inputsTable()), 'outputs', outputsTable())
+  const text = put(put(readme, 'inputs', inputsTable()), 'outputs', outputsTable())
+  const options = (await prettier.resolveConfig(`${root}README.md`)) ?? {}
+  return prettier.format(text, { ...options, parser: 'markdown' })
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const path = `${root}README.md`
   const readme = readFileSync(path, 'utf8')
-  const updated = withTables(readme)
+  const updated = await withTables(readme)
   if (process.argv.includes('--check')) {
     if (updated !== readme) {
       console.error('README.md tables differ from action.yml: run npm run docs')
