@@ -4,7 +4,6 @@ import { join } from 'node:path'
 import { parse } from 'yaml'
 import { INPUT_NAMES } from '../src/settings.js'
 import { ROOT, actionYml } from './helpers/action.js'
-// @ts-expect-error plain JavaScript build script without types
 import { withTables } from '../scripts/docs.mjs'
 
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')

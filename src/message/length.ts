@@ -1,7 +1,8 @@
 /** Rocket.Chat's default Message_MaxAllowedSize, in UTF-16 code units. */
 export const DEFAULT_MAX_LENGTH = 5000
 
-const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' })
+// Created on first use: loading the ICU segmenter costs start-up time most runs never need.
+let segmenter: Intl.Segmenter | undefined
 
 /**
  * The longest prefix of `text` of at most `max` UTF-16 units that ends on a grapheme
@@ -12,6 +13,7 @@ export function cutAt(text: string, max: number): string {
   // Only the graphemes around the cut matter; segmenting a window keeps this cheap.
   const from = Math.max(0, max - 64)
   let end = from
+  segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' })
   for (const { index } of segmenter.segment(text.slice(from, max + 64))) {
     if (from + index > max) break
     end = from + index
