@@ -1,0 +1,229 @@
+import { readFileSync } from 'node:fs'
+
+/** The `github` part of the context: the GITHUB_* variables plus the event payload. */
+export interface GithubContext {
+  repository: string
+  repository_owner: string
+  ref: string
+  ref_name: string
+  ref_type: string
+  sha: string
+  actor: string
+  triggering_actor: string
+  workflow: string
+  job: string
+  run_id: string
+  run_number: string
+  run_attempt: string
+  event_name: string
+  server_url: string
+  api_url: string
+  head_ref: string
+  base_ref: string
+  event: Record<string, unknown>
+}
+
+/** Everything a template can read, and what the presets are built from. */
+export interface WorkflowContext {
+  github: GithubContext
+  job: { status: string }
+  runner: { os: string; arch: string; name: string }
+  env: Record<string, string>
+  /** Link to the workflow run. */
+  run_url: string
+  /** Link to the commit the run is about (the PR head on pull requests). */
+  commit_url: string
+  /** Push: the before...after comparison; pull request: base...head; else ''. */
+  compare_url: string
+  pr_url: string
+  pr_title: string
+  pr_number: string
+  pr_author: string
+  /** The commit the run is about: the PR head on pull requests, else GITHUB_SHA. */
+  head_sha: string
+  sha7: string
+  /** First line of the pushed head commit's message; '' when the event carries none. */
+  commit_message: string
+  commit_author: string
+  /** Branch the run is about: the PR head branch, or the pushed branch; '' for tags. */
+  branch: string
+  /** Tag the run is about (tag push or release); '' otherwise. */
+  tag: string
+  repository_url: string
+  actor_url: string
+  release_name: string
+  release_tag: string
+  release_url: string
+}
+
+// Credentials the runner hands to every step, and names that usually hold one. A
+// template must never be able to print them into a chat room.
+// AUTH(?!OR) keeps COMMIT_AUTHOR-style names readable while hiding *_AUTH and AUTH_*.
+const HIDDEN_ENV_PREFIXES = ['ACTIONS_', 'INPUT_']
+const SECRET_NAME =
+  /TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|KEY|CREDENTIAL|AUTH(?!OR)|PRIVATE|COOKIE|SESSION/i
+// A URL with user:password@ in it is a credential whatever the variable is called.
+const URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:[^/\s@]+@/i
+
+/** Reads GITHUB_* / RUNNER_* variables and the event file once. */
+export function readWorkflowContext(env: NodeJS.ProcessEnv, jobStatus: string): WorkflowContext {
+  const event = readEvent(env.GITHUB_EVENT_PATH)
+  const get = (name: string): string => env[name] ?? ''
+
+  const eventRepo = record(event.repository)
+  const repository = get('GITHUB_REPOSITORY') || str(eventRepo.full_name)
+  const ref = get('GITHUB_REF')
+  const github: GithubContext = {
+    repository,
+    repository_owner: get('GITHUB_REPOSITORY_OWNER') || repository.split('/')[0] || '',
+    ref,
+    ref_name: get('GITHUB_REF_NAME') || ref.replace(/^refs\/(heads|tags|pull)\//, ''),
+    ref_type: get('GITHUB_REF_TYPE') || refType(ref),
+    sha: get('GITHUB_SHA'),
+    actor: get('GITHUB_ACTOR'),
+    triggering_actor: get('GITHUB_TRIGGERING_ACTOR') || get('GITHUB_ACTOR'),
+    workflow: get('GITHUB_WORKFLOW'),
+    job: get('GITHUB_JOB'),
+    run_id: get('GITHUB_RUN_ID'),
+    run_number: get('GITHUB_RUN_NUMBER'),
+    run_attempt: get('GITHUB_RUN_ATTEMPT'),
+    event_name: get('GITHUB_EVENT_NAME'),
+    // Same defaults as @actions/github's Context, so github.com works without them.
+    server_url: trimSlash(get('GITHUB_SERVER_URL') || 'https://github.com'),
+    api_url: trimSlash(get('GITHUB_API_URL') || 'https://api.github.com'),
+    head_ref: get('GITHUB_HEAD_REF'),
+    base_ref: get('GITHUB_BASE_REF'),
+    event
+  }
+  return {
+    github,
+    job: { status: jobStatus },
+    runner: { os: get('RUNNER_OS'), arch: get('RUNNER_ARCH'), name: get('RUNNER_NAME') },
+    env: safeEnv(env),
+    ...derive(github)
+  }
+}
+
+/** The environment minus credentials, as `env` in templates. */
+export function safeEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined || isSecretName(name) || URL_WITH_PASSWORD.test(value)) continue
+    out[name] = value
+  }
+  return out
+}
+
+/** True for variable names templates may not read. */
+export function isSecretName(name: string): boolean {
+  const upper = name.toUpperCase()
+  return HIDDEN_ENV_PREFIXES.some((prefix) => upper.startsWith(prefix)) || SECRET_NAME.test(name)
+}
+
+type Derived = Omit<WorkflowContext, 'github' | 'job' | 'runner' | 'env'>
+
+function derive(github: GithubContext): Derived {
+  const { event, server_url: server, repository } = github
+  const repoUrl = repository ? `${server}/${repository}` : ''
+  const pr = record(event.pull_request)
+  const isPr = Object.keys(pr).length > 0
+  const prNumber = isPr ? str(pr.number) : ''
+  const headSha = (isPr && str(record(pr.head).sha)) || github.sha
+  const headCommit = record(event.head_commit)
+  const release = record(event.release)
+  const releaseTag = str(release.tag_name)
+  const tag = releaseTag || (github.ref_type === 'tag' ? github.ref_name : '')
+
+  let branch = ''
+  if (isPr) branch = str(record(pr.head).ref) || github.head_ref
+  else if (github.ref.startsWith('refs/heads/')) branch = github.ref_name
+
+  return {
+    run_url: repoUrl && github.run_id ? `${repoUrl}/actions/runs/${github.run_id}` : '',
+    commit_url: repoUrl && headSha ? `${repoUrl}/commit/${headSha}` : '',
+    compare_url: compareUrl(repoUrl, event, pr),
+    pr_url: repoUrl && prNumber ? `${repoUrl}/pull/${prNumber}` : '',
+    pr_title: isPr ? str(pr.title) : '',
+    pr_number: prNumber,
+    pr_author: isPr ? str(record(pr.user).login) : '',
+    head_sha: headSha,
+    sha7: headSha.slice(0, 7),
+    commit_message: firstLine(str(headCommit.message)),
+    commit_author: str(record(headCommit.author).name),
+    branch,
+    tag,
+    repository_url: repoUrl,
+    actor_url: github.actor ? `${server}/${github.actor}` : '',
+    release_name: str(release.name) || releaseTag,
+    release_tag: releaseTag,
+    release_url: repoUrl && releaseTag ? `${repoUrl}/releases/tag/${urlPath(releaseTag)}` : ''
+  }
+}
+
+// Every link is built from GITHUB_SERVER_URL, not copied from the payload, so links
+// stay on the GitHub Enterprise host; only the revision range is taken from `compare`.
+function compareUrl(
+  repoUrl: string,
+  event: Record<string, unknown>,
+  pr: Record<string, unknown>
+): string {
+  if (!repoUrl) return ''
+  const compare = str(event.compare)
+  const range = /\/compare\/(.+)$/.exec(compare)?.[1]
+  if (range) return `${repoUrl}/compare/${range}`
+  const base = str(record(pr.base).sha)
+  const head = str(record(pr.head).sha)
+  return base && head ? `${repoUrl}/compare/${base}...${head}` : ''
+}
+
+function readEvent(path: string | undefined): Record<string, unknown> {
+  if (!path) return {}
+  try {
+    return record(JSON.parse(readFileSync(path, 'utf8')))
+  } catch {
+    // Local runs and tests often have no event file; templates then see an empty event.
+    return {}
+  }
+}
+
+function refType(ref: string): string {
+  if (ref.startsWith('refs/tags/')) return 'tag'
+  if (ref.startsWith('refs/heads/')) return 'branch'
+  return ''
+}
+
+function trimSlash(url: string): string {
+  return url.replace(/\/+$/, '')
+}
+
+/** Encodes each path segment, parentheses included, so the URL survives inside a markdown link. */
+export function urlPath(value: string): string {
+  return value
+    .split('/')
+    .map((part) =>
+      encodeURIComponent(part).replace(
+        /[()']/g,
+        (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`
+      )
+    )
+    .join('/')
+}
+
+/** First line of a text, trimmed. */
+export function firstLine(text: string): string {
+  return (text.split(/\r?\n/, 1)[0] ?? '').trim()
+}
+
+/** Narrows an unknown payload value to an object ({} for anything else). */
+export function record(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {}
+}
+
+/** A payload scalar as a string ('' for null, objects and missing values). */
+export function str(value: unknown): string {
+  if (typeof value === 'string') return value
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value)
+  return ''
+}

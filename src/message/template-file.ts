@@ -1,0 +1,167 @@
+import { readFileSync, realpathSync, statSync } from 'node:fs'
+import { extname, isAbsolute, relative, resolve, sep } from 'node:path'
+import { InputError, quote } from '../errors.js'
+import type { TemplateFileContent } from './content.js'
+import { position } from './template.js'
+
+const INPUT = 'template-file'
+const KEYS = ['message', 'alias', 'attachments']
+// A message template is a few kilobytes; anything this big is the wrong file.
+const MAX_BYTES = 1024 * 1024
+
+/**
+ * Loads `message`, `alias` and `attachments` from a JSON or YAML file inside the
+ * workspace. The yaml package is imported only when a YAML file is read, so steps that
+ * use JSON (or no file) do not pay for loading it.
+ */
+export async function loadTemplateFile(
+  path: string,
+  workspace: string
+): Promise<TemplateFileContent> {
+  const file = locate(path, workspace)
+  const text = read(file, path)
+  const ext = extname(file).toLowerCase()
+  let data: unknown
+  if (ext === '.json') {
+    data = parseJson(text, path)
+  } else if (ext === '.yml' || ext === '.yaml') {
+    data = await parseYaml(text, path)
+  } else {
+    try {
+      data = JSON.parse(text)
+    } catch {
+      data = await parseYaml(text, path, ' (nor valid JSON)')
+    }
+  }
+  return { ...shape(data, path), path }
+}
+
+// The path must stay in the workspace both as written and once symlinks are followed:
+// a template is read into a chat message, so it must not become a way to post files
+// from elsewhere on the runner.
+function locate(path: string, workspace: string): string {
+  if (!path.trim()) throw new InputError(INPUT, 'is empty; give a path in the workspace.')
+  const root = resolve(workspace)
+  const file = resolve(root, path)
+  const outside = `${quote(path)} is outside the workspace (${root}); the template file must be inside it.`
+  if (!inside(root, file)) throw new InputError(INPUT, outside)
+  let real: string
+  try {
+    real = realpathSync(file)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      throw new InputError(INPUT, `${quote(path)} does not exist in the workspace (${root}).`)
+    }
+    throw new InputError(INPUT, `${quote(path)} cannot be read (${code ?? 'error'}).`)
+  }
+  if (!inside(realRoot(root), real))
+    throw new InputError(INPUT, `${outside} It is a symbolic link to ${real}.`)
+  return real
+}
+
+function realRoot(root: string): string {
+  try {
+    return realpathSync(root)
+  } catch {
+    return root
+  }
+}
+
+function inside(root: string, file: string): boolean {
+  const rel = relative(root, file)
+  return rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel)
+}
+
+function read(file: string, path: string): string {
+  const stat = statSync(file)
+  if (!stat.isFile()) throw new InputError(INPUT, `${quote(path)} is not a file.`)
+  if (stat.size > MAX_BYTES) {
+    throw new InputError(
+      INPUT,
+      `${quote(path)} is ${stat.size} bytes; a template file may be at most 1 MiB.`
+    )
+  }
+  const text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '')
+  if (!text.trim()) throw new InputError(INPUT, `${quote(path)} is empty.`)
+  return text
+}
+
+function parseJson(text: string, path: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch (error) {
+    const message = (error as Error).message
+    const offset = Number(/position (\d+)/.exec(message)?.[1] ?? text.length)
+    const reason = message
+      .replace(/\s*\(line \d+ column \d+\)/, '')
+      .replace(/ in JSON at position \d+.*$/, '')
+    throw new InputError(
+      INPUT,
+      `${quote(path)} is not valid JSON: ${reason} at ${position(text, offset)}.`
+    )
+  }
+}
+
+async function parseYaml(text: string, path: string, also = ''): Promise<unknown> {
+  const { parseDocument } = await import('yaml')
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true })
+  const error = doc.errors[0]
+  if (error) {
+    const reason = error.message.split('\n', 1)[0].replace(/ at line \d+, column \d+:?$/, '')
+    const at = error.linePos?.[0]
+    const where = at ? ` at line ${at.line}, column ${at.col}` : ''
+    throw new InputError(INPUT, `${quote(path)} is not valid YAML${also}: ${reason}${where}.`)
+  }
+  return doc.toJS({ maxAliasCount: 100 })
+}
+
+function shape(data: unknown, path: string): Omit<TemplateFileContent, 'path'> {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new InputError(
+      INPUT,
+      `${quote(path)} must hold a mapping with message, alias and/or attachments.`
+    )
+  }
+  const record = data as Record<string, unknown>
+  const unknown = Object.keys(record).filter((key) => !KEYS.includes(key))
+  if (unknown.length > 0) {
+    throw new InputError(
+      INPUT,
+      `${quote(path)} has ${unknown.map((k) => quote(k)).join(', ')}; the keys it may hold are ${KEYS.join(', ')}.`
+    )
+  }
+  const out: Omit<TemplateFileContent, 'path'> = {}
+  for (const key of ['message', 'alias'] as const) {
+    const value = record[key]
+    if (value === undefined || value === null) continue
+    if (typeof value !== 'string') {
+      throw new InputError(
+        INPUT,
+        `${quote(path)}: ${key} must be a string, got ${describe(value)}.`
+      )
+    }
+    out[key] = value
+  }
+  const attachments = record.attachments
+  if (attachments !== undefined && attachments !== null) {
+    // One attachment may be given as an object, as the attachments input allows.
+    const list = Array.isArray(attachments) ? attachments : [attachments]
+    list.forEach((item, i) => {
+      if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+        throw new InputError(
+          INPUT,
+          `${quote(path)}: attachments[${i}] must be an object, got ${describe(item)}.`
+        )
+      }
+    })
+    out.attachments = list
+  }
+  return out
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'a list'
+  return typeof value === 'object' ? 'a mapping' : `${typeof value} ${quote(String(value), 40)}`
+}
