@@ -4,7 +4,7 @@
 //
 //   npm run demo
 //   npm run demo -- --room @alice --message 'Deploy of {{ github.repository }} done'
-//   npm run demo -- --input preset=status --input status=failure --input mention=@ops
+//   npm run demo -- --message '' --input status=failure --input mention=@ops
 import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
