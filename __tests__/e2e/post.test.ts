@@ -294,8 +294,14 @@ describe('posting (dist/index.js against the fake server)', () => {
 
 describe('errors a person can act on', () => {
   it.each<['8' | '6', RegExp]>([
-    ['8', /refused the credentials \(HTTP 401: "You must be logged in to do this."\)\. Check that auth-token .* user-id/],
-    ['6', /refused the credentials \(HTTP 401: "You must be logged in to do this."\)\. Check that auth-token .* user-id/]
+    [
+      '8',
+      /refused the credentials \(HTTP 401: "You must be logged in to do this."\)\. Check that auth-token .* user-id/
+    ],
+    [
+      '6',
+      /refused the credentials \(HTTP 401: "You must be logged in to do this."\)\. Check that auth-token .* user-id/
+    ]
   ])('explains a 401 from a %s.x server', async (version, expected) => {
     const server = await startFakeRocketChat({ version, rateLimit: false })
     try {
