@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startFakeRocketChat } from '../test/fake-rocketchat/server.mjs'
 import { USERS } from '../test/fake-rocketchat/seed.mjs'
+import { RUNNER_ENV } from '../test/runner-env.mjs'
 
 const root = new URL('..', import.meta.url).pathname
 const dist = join(root, 'dist/index.js')
@@ -22,14 +23,10 @@ function actionEnv() {
   const output = join(dir, 'output')
   writeFileSync(output, '')
   return {
+    ...RUNNER_ENV,
     PATH: process.env.PATH,
     GITHUB_OUTPUT: output,
     GITHUB_EVENT_PATH: event,
-    GITHUB_EVENT_NAME: 'push',
-    GITHUB_REPOSITORY: 'octo-org/octo-repo',
-    GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_RUN_ID: '1',
-    GITHUB_SHA: 'ffac537e6cbbf934b08745a378932722df287a53',
     'INPUT_SERVER-URL': fake.url,
     'INPUT_AUTH-TOKEN': USERS.bot.token,
     'INPUT_USER-ID': USERS.bot.id,

@@ -12,6 +12,7 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { startFakeRocketChat } from '../test/fake-rocketchat/server.mjs'
 import { USERS } from '../test/fake-rocketchat/seed.mjs'
+import { RUNNER_ENV } from '../test/runner-env.mjs'
 
 const { values } = parseArgs({
   options: {
@@ -53,26 +54,12 @@ for (const pair of values.input) {
   inputs[pair.slice(0, at)] = pair.slice(at + 1)
 }
 const env = {
+  ...RUNNER_ENV,
   PATH: process.env.PATH,
   GITHUB_OUTPUT: files.output,
   GITHUB_STEP_SUMMARY: files.summary,
   GITHUB_EVENT_PATH: files.event,
-  GITHUB_EVENT_NAME: 'push',
-  GITHUB_REPOSITORY: 'octo-org/octo-repo',
-  GITHUB_REPOSITORY_OWNER: 'octo-org',
-  GITHUB_SERVER_URL: 'https://github.com',
-  GITHUB_RUN_ID: '1658821493',
-  GITHUB_RUN_NUMBER: '42',
-  GITHUB_RUN_ATTEMPT: '1',
-  GITHUB_SHA: 'ffac537e6cbbf934b08745a378932722df287a53',
-  GITHUB_REF: 'refs/heads/main',
-  GITHUB_REF_NAME: 'main',
-  GITHUB_WORKFLOW: 'CI',
-  GITHUB_JOB: 'build',
-  GITHUB_ACTOR: 'octocat',
-  GITHUB_WORKSPACE: process.cwd(),
-  RUNNER_OS: 'Linux',
-  RUNNER_ARCH: 'X64'
+  GITHUB_WORKSPACE: process.cwd()
 }
 for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value
 
