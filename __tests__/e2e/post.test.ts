@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { createServer, request } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { startFakeRocketChat } from '../../test/fake-rocketchat/server.mjs'
 import { ROOMS, USERS } from '../../test/fake-rocketchat/seed.mjs'
 import { runAction, withoutMaskCommands, type ActionRun } from '../helpers/action.js'
@@ -76,6 +78,49 @@ describe('posting (dist/index.js against the fake server)', () => {
     expect(send.headers['content-type']).toBe('application/json')
     expect(send.headers['x-auth-token']).toBe(USERS.bot.token)
     expect(send.headers['x-user-id']).toBe(USERS.bot.id)
+  })
+
+  it('keeps a sub-path of server-url, as behind a reverse proxy at /chat', async () => {
+    const target = new URL(fake.url)
+    const seen: string[] = []
+    const prefixProxy = createServer((req, res) => {
+      seen.push(req.url ?? '')
+      if (!req.url?.startsWith('/chat/')) return void res.writeHead(404).end()
+      const upstream = request(
+        {
+          host: target.hostname,
+          port: target.port,
+          path: req.url.slice('/chat'.length),
+          method: req.method,
+          headers: req.headers
+        },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers)
+          answer.pipe(res)
+        }
+      )
+      req.pipe(upstream)
+    })
+    await new Promise<void>((done) => prefixProxy.listen(0, '127.0.0.1', done))
+    try {
+      const { port } = prefixProxy.address() as AddressInfo
+      const run = await post({
+        'server-url': `http://127.0.0.1:${port}/chat/`,
+        room: '#general',
+        message: 'behind /chat'
+      })
+      expect(run.annotations).toEqual([])
+      expect(run.code).toBe(0)
+      expect(seen).toEqual([
+        '/chat/api/v1/rooms.info?roomName=general',
+        '/chat/api/v1/chat.sendMessage'
+      ])
+      expect(run.outputs['message-url']).toBe(
+        `http://127.0.0.1:${port}/chat/channel/general?msg=${run.outputs['message-id']}`
+      )
+    } finally {
+      prefixProxy.close()
+    }
   })
 
   it('resolves a name with one request, however many rooms the user is in', async () => {
