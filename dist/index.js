@@ -33546,20 +33546,23 @@ async function getMessage(client, msgId, options = {}) {
  * id (a TypeError about 'starred', storing nothing) means the message is already there.
  */
 async function sendMessageOnce(client, message) {
-    // A check that fails is followed by a resend, which is safe, so it is not tried hard.
-    const check = () => getMessage(client, message._id, { retries: 1 });
+    // A check that fails is followed by a resend, which is safe, so it is not tried hard. What
+    // it finds stands in for sendMessage's answer, so it has the same shape.
+    const check = async () => {
+        const found = await getMessage(client, message._id, { retries: 1 });
+        return found && { message: found };
+    };
     try {
         const { message: stored } = await client.post('chat.sendMessage', { message }, { checkDelivered: check });
         return stored;
     }
     catch (error) {
-        if (isDuplicateIdError(error)) {
-            // Delivered by an earlier attempt; the outputs need the stored message.
-            const stored = await getMessage(client, message._id);
-            if (stored)
-                return stored;
-        }
-        throw error;
+        if (!isDuplicateIdError(error))
+            throw error;
+        // Delivered by an earlier attempt. The outputs want the stored message, but failing to
+        // fetch it must not fail the step: a re-run would post the message a second time.
+        const stored = await getMessage(client, message._id).catch(() => undefined);
+        return stored ?? { ...message };
     }
 }
 /** The real server's answer to a client `_id` that already exists (see rocketchat-api.md 3.2). */
@@ -33675,6 +33678,40 @@ function proxyUrl(raw, source) {
 function redactProxy(url) {
     const user = url.username ? `${url.username}${url.password ? ':***' : ''}@` : '';
     return `${url.protocol}//${user}${url.host}`;
+}
+/** The variables a proxy can come from, as proxyFor reads them. */
+const PROXY_VARIABLES = [
+    'https_proxy',
+    'HTTPS_PROXY',
+    'http_proxy',
+    'HTTP_PROXY',
+    'all_proxy',
+    'ALL_PROXY'
+];
+/**
+ * The passwords in proxy URLs, as written and decoded, for the caller to mask in logs.
+ * Values that are not URLs are read the way createDispatcher reads them.
+ */
+function proxyPasswords(values) {
+    const found = new Set();
+    for (const value of values) {
+        if (!value)
+            continue;
+        const raw = 
+        // Up to the last @ of the authority, as URL parsers read it.
+        /^[a-z][a-z0-9+.-]*:\/\/[^:/@]*:([^/]*)@/i.exec(value)?.[1] ??
+            /^[^:/@]*:([^/]*)@/.exec(value)?.[1];
+        if (!raw)
+            continue;
+        found.add(raw);
+        try {
+            found.add(decodeURIComponent(raw));
+        }
+        catch {
+            // Not percent-encoded: the raw form is all there is.
+        }
+    }
+    return [...found];
 }
 function redactText(raw) {
     return raw.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@');
@@ -33793,7 +33830,8 @@ function toNetworkError(error, options, proxy) {
         return classify('tls', false, `TLS check of the proxy ${proxy?.shown ?? ''} failed: ${reason}.`, true);
     }
     if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET|ERR_TLS|ERR_SSL|HOSTNAME_MISMATCH|INVALID_CA/.test(code)) {
-        const reason = err.cause?.message ?? err.message;
+        // Node suggests its own command-line flags, which a workflow cannot pass to the action.
+        const reason = (err.cause?.message ?? err.message).replace(/; if the root CA is installed.*$/, '');
         const problem = CERTIFICATE_PROBLEMS[code];
         return classify('tls', false, `TLS check of ${host} failed${problem ? `: ${problem}` : ''} (${code}: ${reason}). ${TLS_HINT}`, true);
     }
@@ -33855,7 +33893,8 @@ class RocketChatClient {
     constructor(options) {
         this.options = options;
         const share = options.deadline.totalMs / (options.retries + 1);
-        this.perRequestMs = Math.min(MAX_REQUEST_MS, Math.max(MIN_REQUEST_MS, share));
+        // Whole milliseconds: undici rejects fractional time-outs.
+        this.perRequestMs = Math.floor(Math.min(MAX_REQUEST_MS, Math.max(MIN_REQUEST_MS, share)));
         this.backoffMs = options.backoffMs ?? 500;
     }
     get(endpoint, query, options = {}) {
@@ -33951,13 +33990,15 @@ class RocketChatClient {
             headers['content-type'] = 'application/json';
             body = JSON.stringify(options.body);
         }
-        const timeoutMs = Math.min(remaining, this.perRequestMs);
+        const timeoutMs = Math.max(1, Math.ceil(Math.min(remaining, this.perRequestMs)));
         try {
             return await attempt(dispatcher, { method, url, headers, body, timeoutMs, endpoint });
         }
         catch (error) {
             // When the budget, not the request's own time-out, cut the wait short, say so.
-            if (error instanceof NetworkError && error.failure === 'timeout' && timeoutMs === remaining) {
+            if (error instanceof NetworkError &&
+                error.failure === 'timeout' &&
+                remaining <= this.perRequestMs) {
                 const note = options.checkDelivered
                     ? ' The server may or may not have stored the message.'
                     : '';
@@ -34313,7 +34354,9 @@ function fit(text, limit, settings, log, runUrl) {
             return parts;
         }
         default: {
-            const marker = `\n\n… (truncated${runUrl ? `: full text in the run log, ${runUrl}` : ''})`;
+            const full = `\n\n… (truncated${runUrl ? `: full text in the run log, ${runUrl}` : ''})`;
+            // A tiny limit still gets a marker, just a shorter one, and never goes over.
+            const marker = full.length * 2 <= limit ? full : '…';
             log.info(`The message is ${text.length} characters, over the limit of ${limit}: posting it truncated. Full text:\n${text}`);
             return [truncate(text, limit, marker)];
         }
@@ -34641,12 +34684,17 @@ function readOptionalInteger(getInput, name, min, max) {
 
 
 
+
 // Inputs whose values must never reach a log: masked as soon as they are read.
 const SECRET_INPUTS = new Set(['auth-token']);
 function main_getInput(name) {
     const value = getInput(name);
     if (value && SECRET_INPUTS.has(name))
         setSecret(value);
+    // A proxy URL may carry a password: only that part is secret.
+    if (name === 'proxy')
+        for (const secret of proxyPasswords([value]))
+            setSecret(secret);
     return value;
 }
 /**
@@ -34657,6 +34705,9 @@ async function run() {
     let settings;
     let watchdog;
     try {
+        for (const secret of proxyPasswords(PROXY_VARIABLES.map((n) => process.env[n]))) {
+            setSecret(secret);
+        }
         settings = readSettings(main_getInput);
         for (const warning of settings.warnings)
             core_warning(warning);

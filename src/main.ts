@@ -7,6 +7,7 @@ import { loadTemplateFile } from './message/template-file.js'
 import { writeOutputs } from './outputs.js'
 import { deliver, dryRunReport } from './post.js'
 import { explainFailure } from './rocketchat/explain.js'
+import { PROXY_VARIABLES, proxyPasswords } from './rocketchat/transport.js'
 import { readSettings, type Settings } from './settings.js'
 
 // Inputs whose values must never reach a log: masked as soon as they are read.
@@ -15,6 +16,8 @@ const SECRET_INPUTS = new Set(['auth-token'])
 function getInput(name: string): string {
   const value = core.getInput(name)
   if (value && SECRET_INPUTS.has(name)) core.setSecret(value)
+  // A proxy URL may carry a password: only that part is secret.
+  if (name === 'proxy') for (const secret of proxyPasswords([value])) core.setSecret(secret)
   return value
 }
 
@@ -26,6 +29,9 @@ export async function run(): Promise<void> {
   let settings: Settings | undefined
   let watchdog: NodeJS.Timeout | undefined
   try {
+    for (const secret of proxyPasswords(PROXY_VARIABLES.map((n) => process.env[n]))) {
+      core.setSecret(secret)
+    }
     settings = readSettings(getInput)
     for (const warning of settings.warnings) core.warning(warning)
     watchdog = startWatchdog(settings.timeoutMs, settings.failOnError)

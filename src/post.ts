@@ -128,7 +128,9 @@ function fit(
       return parts
     }
     default: {
-      const marker = `\n\n… (truncated${runUrl ? `: full text in the run log, ${runUrl}` : ''})`
+      const full = `\n\n… (truncated${runUrl ? `: full text in the run log, ${runUrl}` : ''})`
+      // A tiny limit still gets a marker, just a shorter one, and never goes over.
+      const marker = full.length * 2 <= limit ? full : '…'
       log.info(
         `The message is ${text.length} characters, over the limit of ${limit}: posting it truncated. Full text:\n${text}`
       )

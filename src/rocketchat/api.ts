@@ -1,5 +1,5 @@
 import type { RocketChatClient } from './client.js'
-import { RocketChatError } from './errors.js'
+import { DeadlineError, RocketChatError } from './errors.js'
 import type { Message, OutgoingMessage, Room } from './types.js'
 
 /** `rooms.info` by name or id; undefined when the server has no such room. */
@@ -32,10 +32,15 @@ export async function openDirect(client: RocketChatClient, username: string): Pr
 /** `chat.getMessage`; undefined when the message does not exist. */
 export async function getMessage(
   client: RocketChatClient,
-  msgId: string
+  msgId: string,
+  options: { retries?: number } = {}
 ): Promise<Message | undefined> {
   try {
-    const { message } = await client.get<{ message: Message }>('chat.getMessage', { msgId })
+    const { message } = await client.get<{ message: Message }>(
+      'chat.getMessage',
+      { msgId },
+      options
+    )
     return message
   } catch (error) {
     // "Not found" is a bare {"success":false}: no error text at all.
@@ -54,20 +59,25 @@ export async function sendMessageOnce(
   client: RocketChatClient,
   message: OutgoingMessage
 ): Promise<Message> {
-  const alreadyThere = (): Promise<Message | undefined> => getMessage(client, message._id)
+  // A check that fails is followed by a resend, which is safe, so it is not tried hard. What
+  // it finds stands in for sendMessage's answer, so it has the same shape.
+  const check = async (): Promise<{ message: Message } | undefined> => {
+    const found = await getMessage(client, message._id, { retries: 1 })
+    return found && { message: found }
+  }
   try {
     const { message: stored } = await client.post<{ message: Message }>(
       'chat.sendMessage',
       { message },
-      { checkDelivered: alreadyThere }
+      { checkDelivered: check }
     )
     return stored
   } catch (error) {
-    if (isDuplicateIdError(error)) {
-      const stored = await alreadyThere()
-      if (stored) return stored
-    }
-    throw error
+    if (!isDuplicateIdError(error)) throw error
+    // Delivered by an earlier attempt. The outputs want the stored message, but failing to
+    // fetch it must not fail the step: a re-run would post the message a second time.
+    const stored = await getMessage(client, message._id).catch(() => undefined)
+    return stored ?? { ...message }
   }
 }
 
@@ -81,17 +91,20 @@ export function isDuplicateIdError(error: unknown): boolean {
   )
 }
 
-/** A public setting's value, or undefined when the server does not expose it. */
+/**
+ * A public setting's value, or undefined when the server does not expose it or cannot be
+ * asked: callers have a default, and only running out of time is worth stopping for.
+ */
 export async function publicSetting(client: RocketChatClient, id: string): Promise<unknown> {
   try {
-    const { settings } = await client.get<{ settings: { _id: string; value: unknown }[] }>(
+    const { settings } = await client.get<{ settings?: { _id: string; value: unknown }[] }>(
       'settings.public',
       { _id: id },
       { anonymous: true }
     )
-    return settings?.find((s) => s._id === id)?.value
+    return Array.isArray(settings) ? settings.find((s) => s._id === id)?.value : undefined
   } catch (error) {
-    if (error instanceof RocketChatError) return undefined
-    throw error
+    if (error instanceof DeadlineError) throw error
+    return undefined
   }
 }

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Dispatcher } from 'undici'
 import { DeadlineError, NetworkError, RocketChatError } from './errors.js'
-import { attempt, type RawResponse } from './transport.js'
+import { attempt, proxyOf, type RawResponse } from './transport.js'
 import type { Logger } from './types.js'
 
 /** The step's time budget: every request and wait must end before it does. */
@@ -31,6 +31,11 @@ export interface ClientOptions {
   backoffMs?: number
 }
 
+// Each attempt gets an equal share of the budget, so that every retry has time to happen,
+// within bounds: a busy server may take seconds, and no answer is worth waiting minutes for.
+const MIN_REQUEST_MS = 2_000
+const MAX_REQUEST_MS = 60_000
+
 export interface CallOptions {
   query?: Record<string, string>
   body?: unknown
@@ -41,6 +46,8 @@ export interface CallOptions {
    * before sending again. A non-undefined result means the first attempt did land.
    */
   checkDelivered?: () => Promise<unknown>
+  /** Lowers the client's retries for this call (checks are tried less hard). */
+  retries?: number
 }
 
 interface Window {
@@ -60,8 +67,12 @@ export class RocketChatClient {
   private readonly perRequestMs: number
   private readonly backoffMs: number
 
+  private proxyLogged = false
+
   constructor(private readonly options: ClientOptions) {
-    this.perRequestMs = Math.max(10_000, options.deadline.totalMs / (options.retries + 1))
+    const share = options.deadline.totalMs / (options.retries + 1)
+    // Whole milliseconds: undici rejects fractional time-outs.
+    this.perRequestMs = Math.floor(Math.min(MAX_REQUEST_MS, Math.max(MIN_REQUEST_MS, share)))
     this.backoffMs = options.backoffMs ?? 500
   }
 
@@ -75,7 +86,8 @@ export class RocketChatClient {
 
   /** Sends one request, retrying what is safe to retry, until it succeeds or the budget ends. */
   async call<T>(method: 'GET' | 'POST', endpoint: string, options: CallOptions = {}): Promise<T> {
-    const { log, retries } = this.options
+    const { log } = this.options
+    const retries = Math.min(options.retries ?? Infinity, this.options.retries)
     let failures = 0
     for (;;) {
       await this.respectWindow(endpoint)
@@ -84,7 +96,7 @@ export class RocketChatClient {
         const response = await this.send(method, endpoint, options)
         this.trackWindow(endpoint, response)
         if (response.status === 429) {
-          if (retries === 0) throw this.toError(endpoint, response)
+          if (retries === 0) throw this.rateLimitedWithoutRetries(endpoint, response)
           await this.waitOutRateLimit(endpoint, response)
           continue
         }
@@ -96,8 +108,7 @@ export class RocketChatClient {
 
       const maybeDelivered = failure instanceof NetworkError ? failure.maybeDelivered : true
       if (maybeDelivered && options.checkDelivered) {
-        log.info(`${failure.message} Checking whether it arrived before sending again.`)
-        const landed = await options.checkDelivered()
+        const landed = await this.check(failure, options.checkDelivered)
         if (landed !== undefined) return landed as T
       }
       failures += 1
@@ -109,7 +120,30 @@ export class RocketChatClient {
       log.info(
         `${failure.message} Retrying in ${seconds(wait)} s (retry ${failures} of ${retries}).`
       )
-      await this.sleepWithin(wait, `retrying ${endpoint}`)
+      await this.sleepWithin(
+        wait,
+        () =>
+          `${failure.message} The next retry was due in ${seconds(wait)} s, after the time is up.`
+      )
+    }
+  }
+
+  /**
+   * Asks whether an attempt with an unknown outcome landed. A check that cannot answer is
+   * no reason to stop: sending again is still safe, because the server stores nothing for
+   * an id it already has.
+   */
+  private async check(failure: Error, checkDelivered: () => Promise<unknown>): Promise<unknown> {
+    const { log } = this.options
+    log.info(`${failure.message} Checking whether it arrived before sending again.`)
+    try {
+      return await checkDelivered()
+    } catch (error) {
+      if (error instanceof DeadlineError) throw error
+      log.info(
+        `Could not check (${error instanceof Error ? error.message : String(error)}); sending again is safe, the server refuses a second message with the same id.`
+      )
+      return undefined
     }
   }
 
@@ -118,9 +152,17 @@ export class RocketChatClient {
     endpoint: string,
     options: CallOptions
   ): Promise<RawResponse> {
-    const { serverUrl, userId, authToken, dispatcher, deadline } = this.options
+    const { serverUrl, userId, authToken, dispatcher, deadline, log } = this.options
     const remaining = deadline.remainingMs
-    if (remaining <= 0) throw this.outOfTime(`before ${endpoint} could be sent`)
+    if (remaining <= 0) throw this.outOfTime(`the time was up before ${endpoint} could be sent.`)
+    if (!this.proxyLogged) {
+      this.proxyLogged = true
+      const proxy = proxyOf(dispatcher)
+      if (proxy)
+        log.info(
+          `Connecting to ${serverUrl.host} through the proxy ${proxy.shown} (from ${proxy.source}).`
+        )
+    }
     const base = serverUrl.pathname.replace(/\/+$/, '')
     const url = new URL(`${base}/api/${endpoint === 'info' ? '' : 'v1/'}${endpoint}`, serverUrl)
     for (const [key, value] of Object.entries(options.query ?? {})) url.searchParams.set(key, value)
@@ -138,19 +180,22 @@ export class RocketChatClient {
       headers['content-type'] = 'application/json'
       body = JSON.stringify(options.body)
     }
-    const timeoutMs = Math.min(remaining, this.perRequestMs)
+    const timeoutMs = Math.max(1, Math.ceil(Math.min(remaining, this.perRequestMs)))
     try {
       return await attempt(dispatcher, { method, url, headers, body, timeoutMs, endpoint })
     } catch (error) {
+      // When the budget, not the request's own time-out, cut the wait short, say so.
       if (
         error instanceof NetworkError &&
         error.failure === 'timeout' &&
-        deadline.remainingMs <= 50
+        remaining <= this.perRequestMs
       ) {
         const note = options.checkDelivered
           ? ' The server may or may not have stored the message.'
           : ''
-        throw this.outOfTime(`waiting for ${endpoint} to answer.${note}`)
+        throw this.outOfTime(
+          `still waiting for ${endpoint} (${method} ${url.host}) to answer.${note}`
+        )
       }
       throw error
     }
@@ -166,11 +211,14 @@ export class RocketChatClient {
     const ok = response.status >= 200 && response.status < 300
     if (ok && body && typeof body === 'object' && body.success !== false) return body as T
     if (ok) {
+      const page = htmlTitle(response.text)
       throw new NetworkError(
         endpoint,
         'protocol',
         true,
-        `${endpoint} answered HTTP ${response.status} with a body that is not the Rocket.Chat API's JSON: ${snippet(response.text)}.`
+        page
+          ? `${endpoint} answered HTTP ${response.status} with an HTML page ("${page}") instead of the Rocket.Chat API's JSON: is server-url the Rocket.Chat base URL, or is a login page or proxy in the way?`
+          : `${endpoint} answered HTTP ${response.status} with a body that is not the Rocket.Chat API's JSON: ${snippet(response.text)}.`
       )
     }
     throw this.toError(endpoint, response, body)
@@ -193,9 +241,9 @@ export class RocketChatClient {
       const errorType = typeof body.errorType === 'string' ? body.errorType : undefined
       return new RocketChatError(endpoint, response.status, text, errorType)
     }
-    const page = /<title>([^<]*)<\/title>/i.exec(response.text)?.[1]
+    const page = htmlTitle(response.text)
     const detail = page
-      ? `Rocket.Chat's ${endpoint} answered HTTP ${response.status} with an HTML page ("${page.trim()}"), likely from a reverse proxy in front of the server.`
+      ? `Rocket.Chat's ${endpoint} answered HTTP ${response.status} with an HTML page ("${page}"), likely from a reverse proxy in front of the server.`
       : response.status === 404
         ? `HTTP 404 for ${endpoint}: the server has no such endpoint. Check that server-url is the Rocket.Chat base URL, including any sub-path.`
         : `Rocket.Chat answered HTTP ${response.status} to ${endpoint}: ${snippet(response.text)}`
@@ -229,35 +277,47 @@ export class RocketChatClient {
     if (wait <= 0 || wait > 3_600_000) return
     const total = wait + RATE_LIMIT_MARGIN_MS + Math.random() * RATE_LIMIT_JITTER_MS
     this.options.log.info(
-      `The server's rate limit for ${endpoint} has no calls left in this window: waiting ${seconds(total)} s for it to reset before sending.`
+      `The server's rate limit for ${endpoint} has no calls left in this window (X-RateLimit-Remaining: 0): waiting ${seconds(total)} s for it to reset before sending.`
     )
-    await this.sleepWithin(total, `the rate limit window of ${endpoint} to reset`)
+    await this.sleepWithin(total, (left) => this.rateLimitTooLong(endpoint, total, left))
   }
 
   private async waitOutRateLimit(endpoint: string, response: RawResponse): Promise<void> {
     const wait = rateLimitWait(response)
     const total = wait + RATE_LIMIT_MARGIN_MS + Math.random() * RATE_LIMIT_JITTER_MS
     const limit = header(response, 'x-ratelimit-limit')
-    this.options.log.info(
-      `Rate limited by the server on ${endpoint} (HTTP 429${limit ? `, ${limit} calls per window per IP` : ''}): waiting ${seconds(total)} s until the window resets.`
-    )
     this.windows.delete(endpoint)
-    await this.sleepWithin(total, `the rate limit window of ${endpoint} to reset`)
-  }
-
-  private async sleepWithin(ms: number, what: string): Promise<void> {
-    const remaining = this.options.deadline.remainingMs
-    if (ms >= remaining) {
-      throw this.outOfTime(
-        `waiting for ${what}: it needs ${seconds(ms)} s more, only ${seconds(Math.max(0, remaining))} s are left`
+    const left = this.options.deadline.remainingMs
+    if (total < left) {
+      this.options.log.info(
+        `Rate limited by the server on ${endpoint} (HTTP 429${limit ? `, ${limit} calls per window per IP` : ''}): waiting ${seconds(total)} s until the window resets.`
       )
     }
+    await this.sleepWithin(total, (remaining) =>
+      this.rateLimitTooLong(endpoint, total, remaining, limit)
+    )
+  }
+
+  private rateLimitTooLong(endpoint: string, wait: number, left: number, limit?: string): string {
+    return `the server's rate limit on ${endpoint}${limit ? ` (${limit} calls per window per IP)` : ''} allows the next call in ${seconds(wait)} s, but only ${seconds(Math.max(0, left))} s are left. Raise timeout-seconds, or post as a user with the api-bypass-rate-limit permission (the bot role has it).`
+  }
+
+  private rateLimitedWithoutRetries(endpoint: string, response: RawResponse): RocketChatError {
+    const error = this.toError(endpoint, response)
+    error.message = `${error.message} (retries is 0, so the action does not wait for the rate limit window to reset.)`
+    return error
+  }
+
+  /** Sleeps `ms` if that ends before the deadline; otherwise gives up at once, saying why. */
+  private async sleepWithin(ms: number, why: (remainingMs: number) => string): Promise<void> {
+    const remaining = this.options.deadline.remainingMs
+    if (ms >= remaining) throw this.outOfTime(why(remaining))
     await sleep(ms)
   }
 
-  private outOfTime(what: string): DeadlineError {
+  private outOfTime(reason: string): DeadlineError {
     return new DeadlineError(
-      `Gave up after timeout-seconds (${seconds(this.options.deadline.totalMs)} s) ${what}.`
+      `Gave up after timeout-seconds (${seconds(this.options.deadline.totalMs)} s): ${reason}`
     )
   }
 }
@@ -283,8 +343,7 @@ export function rateLimitWait(response: RawResponse, now = Date.now()): number {
 
 function isRetryable(error: unknown): boolean {
   // A host that does not exist or a certificate that does not verify will not change in seconds.
-  if (error instanceof NetworkError)
-    return !['tls'].includes(error.failure) && !/ENOTFOUND/.test(error.message)
+  if (error instanceof NetworkError) return !error.permanent
   return error instanceof RocketChatError && error.status >= 500
 }
 
@@ -296,6 +355,10 @@ function withAttempts(error: NetworkError | RocketChatError, failures: number): 
 function header(response: RawResponse, name: string): string | undefined {
   const value = response.headers[name]
   return Array.isArray(value) ? value[0] : value
+}
+
+function htmlTitle(text: string): string | undefined {
+  return /<title>([^<]*)<\/title>/i.exec(text)?.[1]?.trim() || undefined
 }
 
 function snippet(text: string): string {

@@ -31,7 +31,9 @@ export class NetworkError extends Error {
     readonly failure: NetworkFailure,
     /** False when the request certainly never reached the server (DNS, refused, TLS, proxy). */
     readonly maybeDelivered: boolean,
-    message: string
+    message: string,
+    /** True when trying again within seconds cannot help (a bad certificate, an unknown host). */
+    readonly permanent = false
   ) {
     super(message)
     this.name = 'NetworkError'

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto'
 
 // Meteor's Random.id() alphabet: the ids the server itself would generate.
-const ALPHABET = '23456789ABCDEFGHJKLMNPQRSTWXYZabcdefghijkmnopqrstuvwxyz'
+export const ALPHABET = '23456789ABCDEFGHJKLMNPQRSTWXYZabcdefghijkmnopqrstuvwxyz'
 
 /** A fresh message id in the server's own format, chosen by us so retries stay idempotent. */
 export function newMessageId(length = 17): string {

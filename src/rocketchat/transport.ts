@@ -1,4 +1,5 @@
-import { rootCertificates } from 'node:tls'
+import { BlockList, isIP } from 'node:net'
+import * as tls from 'node:tls'
 import { Agent, ProxyAgent, request, type Dispatcher } from 'undici'
 import { NetworkError, type NetworkFailure } from './errors.js'
 
@@ -10,17 +11,60 @@ export interface NetworkOptions {
   env?: NodeJS.ProcessEnv
 }
 
+/** The proxy a dispatcher goes through, as it may be shown in logs. */
+export interface ProxyInfo {
+  /** The proxy URL with any password replaced by ***. */
+  shown: string
+  /** host:port of the proxy. */
+  host: string
+  /** Where it came from: "the proxy input" or the variable's name. */
+  source: string
+}
+
+const CONNECT_TIMEOUT_MS = 10_000
+
+// Errors are worded differently through a proxy, and the proxy is logged once, so each
+// dispatcher remembers which proxy it uses without changing what createDispatcher returns.
+const proxies = new WeakMap<Dispatcher, ProxyInfo>()
+
+/** The proxy `dispatcher` sends through, or undefined for a direct connection. */
+export function proxyOf(dispatcher: Dispatcher): ProxyInfo | undefined {
+  return proxies.get(dispatcher)
+}
+
 /**
  * Builds the one dispatcher used for every request to `target`: direct, or through
- * the proxy that curl would pick for it.
+ * the proxy that curl would pick for it. Certificates are always verified.
  */
 export function createDispatcher(target: URL, options: NetworkOptions = {}): Dispatcher {
-  const tls = options.caCert ? { ca: [...rootCertificates, options.caCert] } : {}
-  const proxy = options.proxy || proxyFor(target, options.env ?? process.env)
-  if (proxy) {
-    return new ProxyAgent({ uri: proxy, requestTls: tls, proxyTls: tls })
+  // Explicit, so that not even NODE_TLS_REJECT_UNAUTHORIZED=0 turns verification off.
+  const tlsOptions: tls.ConnectionOptions = {
+    rejectUnauthorized: true,
+    ...(options.caCert && { ca: [...defaultCertificates(), options.caCert] })
   }
-  return new Agent({ connect: { ...tls, timeout: 10_000 } })
+  const env = options.env ?? process.env
+  const chosen = options.proxy
+    ? { url: options.proxy, source: 'the proxy input' }
+    : proxyChoice(target, env)
+  if (!chosen) {
+    return new Agent({ connect: { ...tlsOptions, timeout: CONNECT_TIMEOUT_MS } })
+  }
+  const uri = proxyUrl(chosen.url, chosen.source)
+  const agent = new ProxyAgent({
+    uri: uri.href,
+    requestTls: tlsOptions,
+    proxyTls: { ...tlsOptions, timeout: CONNECT_TIMEOUT_MS }
+  })
+  proxies.set(agent, { shown: redactProxy(uri), host: uri.host, source: chosen.source })
+  return agent
+}
+
+// The default set includes NODE_EXTRA_CA_CERTS (and the OS store under --use-system-ca);
+// passing `ca` replaces that set, so it is rebuilt rather than reduced to the bundled roots.
+function defaultCertificates(): readonly string[] {
+  return typeof tls.getCACertificates === 'function'
+    ? tls.getCACertificates('default')
+    : tls.rootCertificates
 }
 
 /**
@@ -28,18 +72,93 @@ export function createDispatcher(target: URL, options: NetworkOptions = {}): Dis
  * for http), `HTTPS_PROXY`/`https_proxy`, `ALL_PROXY`/`all_proxy`, minus `NO_PROXY`.
  */
 export function proxyFor(target: URL, env: NodeJS.ProcessEnv): string {
-  const pick = (...names: string[]): string => names.map((n) => env[n]).find((v) => v) ?? ''
+  return proxyChoice(target, env)?.url ?? ''
+}
+
+function proxyChoice(
+  target: URL,
+  env: NodeJS.ProcessEnv
+): { url: string; source: string } | undefined {
+  const pick = (...names: string[]): { url: string; source: string } | undefined => {
+    const source = names.find((n) => env[n])
+    return source ? { url: env[source] as string, source } : undefined
+  }
   const proxy =
     target.protocol === 'https:'
       ? pick('https_proxy', 'HTTPS_PROXY', 'all_proxy', 'ALL_PROXY')
       : pick('http_proxy', 'all_proxy', 'ALL_PROXY')
-  if (!proxy) return ''
-  return bypassesProxy(target, pick('no_proxy', 'NO_PROXY')) ? '' : proxy
+  if (!proxy) return undefined
+  return bypassesProxy(target, pick('no_proxy', 'NO_PROXY')?.url ?? '') ? undefined : proxy
 }
 
+/** Parses a proxy URL as curl does: a bare host:port means http://host:port. */
+function proxyUrl(raw: string, source: string): URL {
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`
+  let url: URL
+  try {
+    url = new URL(withScheme)
+  } catch {
+    throw new Error(
+      `The proxy from ${source} is not a URL: ${JSON.stringify(redactText(raw))}. Expected for example http://proxy.internal:3128.`
+    )
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new Error(
+      `The proxy from ${source} uses ${url.protocol.slice(0, -1)} (${redactProxy(url)}); only http:// and https:// proxies are supported.`
+    )
+  }
+  return url
+}
+
+/** A proxy URL fit for a log: the password, if any, replaced by ***. */
+function redactProxy(url: URL): string {
+  const user = url.username ? `${url.username}${url.password ? ':***' : ''}@` : ''
+  return `${url.protocol}//${user}${url.host}`
+}
+
+/** The variables a proxy can come from, as proxyFor reads them. */
+export const PROXY_VARIABLES = [
+  'https_proxy',
+  'HTTPS_PROXY',
+  'http_proxy',
+  'HTTP_PROXY',
+  'all_proxy',
+  'ALL_PROXY'
+] as const
+
+/**
+ * The passwords in proxy URLs, as written and decoded, for the caller to mask in logs.
+ * Values that are not URLs are read the way createDispatcher reads them.
+ */
+export function proxyPasswords(values: (string | undefined)[]): string[] {
+  const found = new Set<string>()
+  for (const value of values) {
+    if (!value) continue
+    const raw =
+      // Up to the last @ of the authority, as URL parsers read it.
+      /^[a-z][a-z0-9+.-]*:\/\/[^:/@]*:([^/]*)@/i.exec(value)?.[1] ??
+      /^[^:/@]*:([^/]*)@/.exec(value)?.[1]
+    if (!raw) continue
+    found.add(raw)
+    try {
+      found.add(decodeURIComponent(raw))
+    } catch {
+      // Not percent-encoded: the raw form is all there is.
+    }
+  }
+  return [...found]
+}
+
+function redactText(raw: string): string {
+  return raw.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@')
+}
+
+// curl's NO_PROXY: `*`, host names matching as a domain suffix (a leading dot or `*.` is
+// ignored), IP addresses, and, as in curl 7.86+, CIDR ranges. A `:port` narrows an entry.
 function bypassesProxy(target: URL, noProxy: string): boolean {
   const host = target.hostname.replace(/^\[|\]$/g, '').toLowerCase()
   const port = target.port || (target.protocol === 'https:' ? '443' : '80')
+  const hostIp = isIP(host)
   return noProxy
     .split(/[\s,]+/)
     .filter(Boolean)
@@ -47,11 +166,27 @@ function bypassesProxy(target: URL, noProxy: string): boolean {
       if (entry === '*') return true
       let [pattern, entryPort] = [entry.toLowerCase(), '']
       const portMatch = /^(.*[^:]):(\d+)$/.exec(pattern)
-      if (portMatch && !pattern.startsWith('[')) [pattern, entryPort] = [portMatch[1], portMatch[2]]
+      if (portMatch && (pattern.startsWith('[') || isIP(pattern) !== 6)) {
+        ;[pattern, entryPort] = [portMatch[1], portMatch[2]]
+      }
       pattern = pattern.replace(/^\[|\]$/g, '').replace(/^\*?\./, '')
       if (entryPort && entryPort !== port) return false
-      return host === pattern || host.endsWith(`.${pattern}`)
+      const cidr = /^(.+)\/(\d{1,3})$/.exec(pattern)
+      if (cidr && hostIp) return inRange(host, hostIp, cidr[1], Number(cidr[2]))
+      return host === pattern || (!hostIp && host.endsWith(`.${pattern}`))
     })
+}
+
+function inRange(host: string, family: number, network: string, prefix: number): boolean {
+  const networkFamily = isIP(network)
+  if (networkFamily !== family) return false
+  const list = new BlockList()
+  try {
+    list.addSubnet(network, prefix, family === 6 ? 'ipv6' : 'ipv4')
+  } catch {
+    return false
+  }
+  return list.check(host, family === 6 ? 'ipv6' : 'ipv4')
 }
 
 export interface RawResponse {
@@ -87,61 +222,138 @@ export async function attempt(
     const text = await response.body.text()
     return { status: response.statusCode, headers: response.headers, text }
   } catch (error) {
-    throw toNetworkError(error, options)
+    throw toNetworkError(error, options, proxies.get(dispatcher))
   }
 }
 
 const TLS_HINT =
   'If the server uses a private or self-signed CA, pass its certificate in the ca-cert input.'
 
-function toNetworkError(error: unknown, options: AttemptOptions): NetworkError {
+// What each OpenSSL verification code means for the person reading the log.
+const CERTIFICATE_PROBLEMS: Record<string, string> = {
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'the certificate is self-signed',
+  SELF_SIGNED_CERT_IN_CHAIN: 'the certificate chain ends in a self-signed CA that is not trusted',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'the certificate is signed by a CA that is not trusted',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'the certificate is signed by a CA that is not trusted',
+  UNABLE_TO_GET_ISSUER_CERT: 'the certificate is signed by a CA that is not trusted',
+  CERT_HAS_EXPIRED: 'the certificate has expired',
+  CERT_NOT_YET_VALID: 'the certificate is not valid yet (check the clocks)',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'the certificate is for another host name',
+  CERT_REVOKED: 'the certificate has been revoked',
+  CERT_SIGNATURE_FAILURE: 'the certificate signature does not verify',
+  INVALID_CA: 'a CA certificate in the chain is not a valid CA'
+}
+
+/** Maps undici's and Node's errors to a NetworkError that says what went wrong, in words. */
+function toNetworkError(
+  error: unknown,
+  options: Pick<AttemptOptions, 'url' | 'endpoint' | 'method' | 'timeoutMs'>,
+  proxy?: ProxyInfo
+): NetworkError {
   const err = error as Error & { code?: string; cause?: Error & { code?: string } }
   const code = err.cause?.code ?? err.code ?? ''
   const host = options.url.host
   const what = `${options.endpoint} (${options.method} ${host})`
-  const classify = (failure: NetworkFailure, maybeDelivered: boolean, text: string): NetworkError =>
-    new NetworkError(options.endpoint, failure, maybeDelivered, text)
+  const via = proxy ? ` through the proxy ${proxy.shown} (from ${proxy.source})` : ''
+  const classify = (
+    failure: NetworkFailure,
+    maybeDelivered: boolean,
+    text: string,
+    permanent = false
+  ): NetworkError => new NetworkError(options.endpoint, failure, maybeDelivered, text, permanent)
 
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-    return classify(
-      'dns',
-      false,
-      `Could not resolve the host ${options.url.hostname} (DNS ${code}). Check server-url.`
-    )
-  }
-  if (code === 'ECONNREFUSED') {
-    return classify(
-      'refused',
-      false,
-      `Connection refused by ${host}: nothing listens there. Check server-url and that the server is up.`
-    )
-  }
-  if (/Proxy response \((\d+)\)/.test(err.message)) {
-    const status = /Proxy response \((\d+)\)/.exec(err.message)?.[1]
+  const proxyStatus = /Proxy response \((\d+)\)|Proxy Authentication Required \((\d+)\)/.exec(
+    `${err.message} ${err.cause?.message ?? ''}`
+  )
+  if (proxyStatus) {
+    const status = Number(proxyStatus[1] ?? proxyStatus[2])
+    const shown = proxy ? `The proxy ${proxy.shown} (from ${proxy.source})` : 'The proxy'
+    const reason =
+      status === 407
+        ? 'it requires credentials it did not get or did not accept; put them in the proxy URL, http://user:password@host:port'
+        : status === 403
+          ? 'its policy does not allow this destination'
+          : status >= 500 || status === 404
+            ? 'it could not reach the server'
+            : 'it did not open a tunnel'
     return classify(
       'proxy',
       false,
-      `The proxy refused to connect to ${host} (proxy answered HTTP ${status}). Check the proxy input or HTTPS_PROXY / NO_PROXY.`
+      `${shown} refused to connect to ${host} (HTTP ${status}): ${reason}. Check the proxy input, or HTTPS_PROXY / HTTP_PROXY / NO_PROXY.`,
+      // Credentials and policy do not change between retries; an unreachable upstream may.
+      status < 500 && status !== 404
     )
   }
-  if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|ERR_SSL|HOSTNAME_MISMATCH/.test(code)) {
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME') {
+    const hostname = proxy && isProxyHost(err, proxy) ? proxy.host : options.url.hostname
+    const whose = hostname === options.url.hostname ? 'the host' : 'the proxy host'
+    return classify(
+      'dns',
+      false,
+      `Could not resolve ${whose} ${hostname} (DNS ${code}). Check ${whose === 'the host' ? 'server-url' : proxy?.source}.`,
+      // EAI_AGAIN is the resolver timing out, which can pass; ENOTFOUND is an answer.
+      code !== 'EAI_AGAIN'
+    )
+  }
+  if (code === 'ECONNREFUSED') {
+    return proxy
+      ? classify(
+          'proxy',
+          false,
+          `Connection refused by the proxy ${proxy.shown} (from ${proxy.source}): nothing listens there. Check the proxy setting.`
+        )
+      : classify(
+          'refused',
+          false,
+          `Connection refused by ${host}: nothing listens there. Check server-url and that the server is up.`
+        )
+  }
+  if (err.name === 'SecureProxyConnectionError' || code === 'UND_ERR_PRX_TLS') {
     const reason = err.cause?.message ?? err.message
-    return classify('tls', false, `TLS check of ${host} failed: ${reason} (${code}). ${TLS_HINT}`)
+    return classify(
+      'tls',
+      false,
+      `TLS check of the proxy ${proxy?.shown ?? ''} failed: ${reason}.`,
+      true
+    )
+  }
+  if (
+    /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET|ERR_TLS|ERR_SSL|HOSTNAME_MISMATCH|INVALID_CA/.test(
+      code
+    )
+  ) {
+    // Node suggests its own command-line flags, which a workflow cannot pass to the action.
+    const reason = (err.cause?.message ?? err.message).replace(
+      /; if the root CA is installed.*$/,
+      ''
+    )
+    const problem = CERTIFICATE_PROBLEMS[code]
+    return classify(
+      'tls',
+      false,
+      `TLS check of ${host} failed${problem ? `: ${problem}` : ''} (${code}: ${reason}). ${TLS_HINT}`,
+      true
+    )
+  }
+  if (code === 'UND_ERR_CONNECT_TIMEOUT') {
+    return classify(
+      'timeout',
+      false,
+      `Could not connect to ${proxy ? `the proxy ${proxy.shown}` : host}: connection timed out.`
+    )
   }
   if (
     err.name === 'TimeoutError' ||
     err.name === 'AbortError' ||
     code === 'UND_ERR_HEADERS_TIMEOUT' ||
-    code === 'UND_ERR_BODY_TIMEOUT'
+    code === 'UND_ERR_BODY_TIMEOUT' ||
+    code === 'UND_ERR_ABORTED'
   ) {
     return classify(
       'timeout',
       true,
-      `No answer from ${what} within ${Math.round(options.timeoutMs / 100) / 10} s.`
+      `No answer from ${what}${via} within ${Math.round(options.timeoutMs / 100) / 10} s.`
     )
-  }
-  if (code === 'UND_ERR_CONNECT_TIMEOUT') {
-    return classify('timeout', false, `Could not connect to ${host}: connection timed out.`)
   }
   if (
     code === 'ECONNRESET' ||
@@ -152,12 +364,17 @@ function toNetworkError(error: unknown, options: AttemptOptions): NetworkError {
     return classify(
       'reset',
       true,
-      `The connection to ${host} was closed before ${options.endpoint} answered.`
+      `The connection to ${host}${via} was closed before ${options.endpoint} answered.`
     )
   }
   return classify(
     'other',
     true,
-    `Request ${what} failed: ${err.cause?.message ?? err.message}${code ? ` (${code})` : ''}.`
+    `Request ${what}${via} failed: ${err.cause?.message ?? err.message}${code ? ` (${code})` : ''}.`
   )
+}
+
+function isProxyHost(err: Error & { cause?: Error }, proxy: ProxyInfo): boolean {
+  const hostname = proxy.host.replace(/:\d+$/, '')
+  return `${err.message} ${err.cause?.message ?? ''}`.includes(hostname)
 }
