@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { InputError, quote } from './errors.js'
 import { parseAttachmentsInput, type Attachment } from './message/attachments.js'
+import type { AllowedMentions, Preset } from './message/content.js'
 
 export type RoomRef =
   | { kind: 'name'; name: string; given: string }
@@ -8,8 +9,6 @@ export type RoomRef =
   | { kind: 'id-or-name'; value: string; given: string }
 
 export type LongMessage = 'truncate' | 'split' | 'fail'
-export type AllowedMentions = 'users' | 'none' | 'all'
-export type Preset = 'auto' | 'status' | 'release' | 'none'
 
 /** Every input, read once, validated and typed. */
 export interface Settings {
