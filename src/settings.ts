@@ -2,11 +2,9 @@ import { readFileSync } from 'node:fs'
 import { InputError, quote } from './errors.js'
 import { parseAttachmentsInput, type Attachment } from './message/attachments.js'
 import type { AllowedMentions, Preset } from './message/content.js'
+import type { RoomRef } from './rocketchat/types.js'
 
-export type RoomRef =
-  | { kind: 'name'; name: string; given: string }
-  | { kind: 'user'; username: string; given: string }
-  | { kind: 'id-or-name'; value: string; given: string }
+export type { RoomRef } from './rocketchat/types.js'
 
 export type LongMessage = 'truncate' | 'split' | 'fail'
 

@@ -1,9 +1,8 @@
-import type { RoomRef } from '../settings.js'
 import { openDirect, roomInfo, subscribedRooms } from './api.js'
 import type { RocketChatClient } from './client.js'
 import { RocketChatError } from './errors.js'
 import { looksLikeRoomId } from './ids.js'
-import type { Room } from './types.js'
+import type { Room, RoomRef } from './types.js'
 
 export interface ResolvedRoom {
   id: string

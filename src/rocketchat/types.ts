@@ -1,3 +1,9 @@
+/** A room as the workflow names it: `#name`, `@username`, or a bare name or id. */
+export type RoomRef =
+  | { kind: 'name'; name: string; given: string }
+  | { kind: 'user'; username: string; given: string }
+  | { kind: 'id-or-name'; value: string; given: string }
+
 export type RoomType = 'c' | 'p' | 'd' | 'l' | string
 
 export interface Room {
