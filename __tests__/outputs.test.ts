@@ -27,7 +27,8 @@ describe('outputs.ts', () => {
         message: { _id: 'm1', rid: 'GENERAL', ts: '2026-09-10T12:00:00.000Z', tmid: 'parent' },
         room: { id: 'GENERAL', name: 'general', type: 'c' },
         threadId: 'parent',
-        parts: 1
+        parts: 1,
+        action: 'replied'
       },
       server
     )
@@ -38,7 +39,8 @@ describe('outputs.ts', () => {
       'room-type': 'c',
       'thread-id': 'parent',
       ts: '2026-09-10T12:00:00.000Z',
-      'message-url': 'https://chat.example.com/rc/channel/general?msg=m1'
+      'message-url': 'https://chat.example.com/rc/channel/general?msg=m1',
+      action: 'replied'
     })
   })
 
@@ -49,7 +51,8 @@ describe('outputs.ts', () => {
           message: { _id: 'm', rid: 'r', ts: value as string },
           room: { id: 'r', name: 'n', type: 'c' },
           threadId: '',
-          parts: 1
+          parts: 1,
+          action: 'posted'
         },
         server
       ).ts

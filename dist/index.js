@@ -406,7 +406,7 @@ __webpack_unused_export__ = async function fetch (init, options = undefined) {
 /* unused reexport */ __nccwpck_require__(660).Headers
 /* unused reexport */ __nccwpck_require__(9051).Response
 /* unused reexport */ __nccwpck_require__(9967).Request
-/* unused reexport */ __nccwpck_require__(5910).FormData
+module.exports.FormData = __nccwpck_require__(5910).FormData
 __webpack_unused_export__ = globalThis.File ?? (__nccwpck_require__(4573).File)
 /* unused reexport */ __nccwpck_require__(8355).FileReader
 
@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9399);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(724);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9399:
+/***/ 724:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31566,6 +31566,149 @@ function quote(value, max = 80) {
     return JSON.stringify(shown);
 }
 
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./src/files.ts
+
+
+
+const MAX_FILES = 10;
+const GLOB_CHARS = /[*?[\]{}]/;
+/**
+ * Resolves the `files` input, one path or glob per entry, into the files to upload, in the
+ * order given (each glob's matches sorted), each file once. Everything that can be known on
+ * the runner is checked here, so that a missing, outside or oversized file fails the step
+ * before anything is posted: paths must stay inside the workspace (symbolic links included),
+ * a path must name a file, a glob must match one.
+ */
+async function resolveFiles(patterns, workspace, limits) {
+    if (patterns.length === 0)
+        return [];
+    const root = await (0,promises_namespaceObject.realpath)(workspace);
+    const found = new Map();
+    for (const pattern of patterns) {
+        const isGlob = GLOB_CHARS.test(pattern);
+        const paths = isGlob ? await expand(pattern, root) : [(0,external_node_path_namespaceObject.resolve)(root, pattern)];
+        let matched = 0;
+        for (const path of paths) {
+            const file = await inspect(path, root, pattern, isGlob);
+            if (!file)
+                continue;
+            matched += 1;
+            if (!found.has(file.path))
+                found.set(file.path, file);
+        }
+        if (matched === 0) {
+            throw new InputError('files', `${quote(pattern)} matches no file in the workspace (${root}). A file that exists only on failure needs a step with if: failure().`);
+        }
+    }
+    const files = [...found.values()];
+    checkLimits(files, limits);
+    return files;
+}
+async function expand(pattern, root) {
+    // Checked before walking, so that "../**" cannot make the runner list the whole disk.
+    const segments = pattern.split(/[\\/]/);
+    const fixed = segments.findIndex((segment) => GLOB_CHARS.test(segment));
+    if (!inside(root, (0,external_node_path_namespaceObject.resolve)(root, segments.slice(0, fixed).join('/') || '.'))) {
+        throw outside(pattern);
+    }
+    const matches = [];
+    for await (const match of (0,promises_namespaceObject.glob)(pattern, { cwd: root }))
+        matches.push((0,external_node_path_namespaceObject.resolve)(root, match));
+    return matches.sort();
+}
+/** The file at `path`, checked; undefined for a directory a glob matched. */
+async function inspect(path, root, pattern, isGlob) {
+    if (!inside(root, path))
+        throw outside(pattern);
+    const shown = (0,external_node_path_namespaceObject.relative)(root, path).split(external_node_path_namespaceObject.sep).join('/');
+    let real;
+    let info;
+    try {
+        real = await (0,promises_namespaceObject.realpath)(path);
+        info = await (0,promises_namespaceObject.stat)(real);
+    }
+    catch (error) {
+        const code = error.code;
+        const why = code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? 'unknown error'})`;
+        throw new InputError('files', `${quote(shown)}: ${why} in the workspace (${root}).`);
+    }
+    if (!inside(root, real)) {
+        throw new InputError('files', `${quote(shown)} is a symbolic link to a file outside the workspace; only files in the workspace are uploaded.`);
+    }
+    if (!info.isFile()) {
+        if (isGlob)
+            return undefined;
+        throw new InputError('files', `${quote(shown)} is a directory, not a file. To upload what is in it, give a glob such as ${quote(`${shown}/*.log`)}.`);
+    }
+    return { path: real, shown, name: (0,external_node_path_namespaceObject.basename)(path), size: info.size, type: mediaType(path) };
+}
+function checkLimits(files, limits) {
+    const maxFiles = limits.maxFiles ?? MAX_FILES;
+    if (files.length > maxFiles) {
+        const listed = files
+            .slice(0, 5)
+            .map((f) => f.shown)
+            .join(', ');
+        throw new InputError('files', `matches ${files.length} files (${listed}, …); at most ${maxFiles} are uploaded, each as its own message. Narrow the globs, or archive the files into one.`);
+    }
+    for (const file of files) {
+        if (file.size > limits.maxBytes) {
+            throw new InputError('files', `${quote(file.shown)} is ${megabytes(file.size)}, over files-max-mb (${megabytes(limits.maxBytes)}).`);
+        }
+    }
+    const total = files.reduce((sum, f) => sum + f.size, 0);
+    if (total > limits.maxBytes) {
+        throw new InputError('files', `the ${files.length} files add up to ${megabytes(total)}, over files-max-mb (${megabytes(limits.maxBytes)}), which bounds them together.`);
+    }
+}
+function inside(root, path) {
+    const rel = (0,external_node_path_namespaceObject.relative)(root, path);
+    return rel === '' || (!rel.startsWith(`..${external_node_path_namespaceObject.sep}`) && rel !== '..' && !(0,external_node_path_namespaceObject.isAbsolute)(rel));
+}
+function outside(pattern) {
+    return new InputError('files', `${quote(pattern)} is outside the workspace; only files in the workspace are uploaded.`);
+}
+/** Sizes as people read them: "12.3 MB", "512 bytes". */
+function megabytes(bytes) {
+    if (bytes < 1024)
+        return `${bytes} bytes`;
+    if (bytes < 1024 * 1024)
+        return `${(bytes / 1024).toFixed(1)} KB`;
+    return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+// The server picks a preview (image, audio, video, plain file) from the media type.
+const MEDIA_TYPES = {
+    '.txt': 'text/plain',
+    '.log': 'text/plain',
+    '.md': 'text/markdown',
+    '.csv': 'text/csv',
+    '.json': 'application/json',
+    '.xml': 'application/xml',
+    '.html': 'text/html',
+    '.pdf': 'application/pdf',
+    '.zip': 'application/zip',
+    '.gz': 'application/gzip',
+    '.tgz': 'application/gzip',
+    '.png': 'image/png',
+    '.jpg': 'image/jpeg',
+    '.jpeg': 'image/jpeg',
+    '.gif': 'image/gif',
+    '.webp': 'image/webp',
+    '.svg': 'image/svg+xml',
+    '.mp4': 'video/mp4',
+    '.webm': 'video/webm',
+    '.mp3': 'audio/mpeg',
+    '.wav': 'audio/wav'
+};
+/** The media type of a file name, by extension; application/octet-stream when unknown. */
+function mediaType(name) {
+    return MEDIA_TYPES[(0,external_node_path_namespaceObject.extname)(name).toLowerCase()] ?? 'application/octet-stream';
+}
+
 ;// CONCATENATED MODULE: ./src/message/length.ts
 /** Rocket.Chat's default Message_MaxAllowedSize, in UTF-16 code units. */
 const DEFAULT_MAX_LENGTH = 5000;
@@ -33246,8 +33389,6 @@ function isPlainObject(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ./src/message/template-file.ts
 
 
@@ -33292,7 +33433,7 @@ function locate(path, workspace) {
     const root = (0,external_node_path_namespaceObject.resolve)(workspace);
     const file = (0,external_node_path_namespaceObject.resolve)(root, path);
     const outside = `${quote(path)} is outside the workspace (${root}); the template file must be inside it.`;
-    if (!inside(root, file))
+    if (!template_file_inside(root, file))
         throw new InputError(INPUT, outside);
     let real;
     try {
@@ -33305,7 +33446,7 @@ function locate(path, workspace) {
         }
         throw new InputError(INPUT, `${quote(path)} cannot be read (${code ?? 'error'}).`);
     }
-    if (!inside(realRoot(root), real))
+    if (!template_file_inside(realRoot(root), real))
         throw new InputError(INPUT, `${outside} It is a symbolic link to ${real}.`);
     return real;
 }
@@ -33317,7 +33458,7 @@ function realRoot(root) {
         return root;
     }
 }
-function inside(root, file) {
+function template_file_inside(root, file) {
     const rel = (0,external_node_path_namespaceObject.relative)(root, file);
     return rel !== '..' && !rel.startsWith(`..${external_node_path_namespaceObject.sep}`) && !(0,external_node_path_namespaceObject.isAbsolute)(rel);
 }
@@ -33400,6 +33541,11 @@ function describe(value) {
 
 ;// CONCATENATED MODULE: ./src/outputs.ts
 
+const DONE = {
+    posted: 'Posted to',
+    replied: 'Replied in',
+    updated: 'Updated in'
+};
 /** Every output of the action, by name, as action.yml declares them. */
 function outputsOf(delivery, serverUrl) {
     const { message, room } = delivery;
@@ -33410,7 +33556,8 @@ function outputsOf(delivery, serverUrl) {
         'room-type': room.type,
         'thread-id': delivery.threadId,
         ts: isoTime(message.ts),
-        'message-url': messageUrl(serverUrl, room, message._id)
+        'message-url': messageUrl(serverUrl, room, message._id),
+        action: delivery.action
     };
 }
 /** A link that opens the message in the web client. */
@@ -33436,10 +33583,10 @@ async function writeOutputs(delivery, settings) {
     for (const [name, value] of Object.entries(outputs))
         setOutput(name, value);
     const where = delivery.room.type === 'd' ? `@${delivery.room.name}` : `#${delivery.room.name}`;
-    info(`Posted to ${where}: ${outputs['message-url']}`);
+    info(`${DONE[delivery.action]} ${where}: ${outputs['message-url']}`);
     if (process.env.GITHUB_STEP_SUMMARY) {
         await summary
-            .addHeading('Rocket.Chat message posted', 3)
+            .addHeading(`Rocket.Chat message ${delivery.action}`, 3)
             .addTable([
             [
                 { data: 'Output', header: true },
@@ -33451,6 +33598,21 @@ async function writeOutputs(delivery, settings) {
             .write();
     }
     return outputs;
+}
+/**
+ * A webhook answers without the message, so only `action` is set; the message outputs stay
+ * empty, and the summary says why.
+ */
+async function writeWebhookOutputs() {
+    setOutput('action', 'posted');
+    const why = 'An incoming webhook does not say which message it posted: message-id, room-id and the other message outputs are empty.';
+    info(`Posted through the incoming webhook. ${why}`);
+    if (process.env.GITHUB_STEP_SUMMARY) {
+        await summary
+            .addHeading('Rocket.Chat message posted through an incoming webhook', 3)
+            .addRaw(why, true)
+            .write();
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/rocketchat/errors.ts
@@ -33588,8 +33750,564 @@ async function publicSetting(client, id) {
     }
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/rocketchat/ids.ts
+
+// Meteor's Random.id() alphabet: the ids the server itself would generate.
+const ALPHABET = '23456789ABCDEFGHJKLMNPQRSTWXYZabcdefghijkmnopqrstuvwxyz';
+/** A fresh message id in the server's own format, chosen by us so retries stay idempotent. */
+function newMessageId(length = 17) {
+    let id = '';
+    for (let i = 0; i < length; i++)
+        id += ALPHABET[(0,external_node_crypto_.randomInt)(ALPHABET.length)];
+    return id;
+}
+/** True for values shaped like a server-generated id (17 chars) or a 1:1 DM id (two of them). */
+function looksLikeRoomId(value) {
+    return value === 'GENERAL' || new RegExp(`^([${ALPHABET}]{17}){1,2}$`).test(value);
+}
+
+;// CONCATENATED MODULE: ./src/rocketchat/keys.ts
+
+
+// Part of the hashed text, so that a future change of scheme cannot collide with today's ids.
+const SCHEME = 'rocketchat-notify-action/message-key/v1';
+/**
+ * The message id a `message-key` stands for: the same key, server and room always give the
+ * same 17-character id in the server's own alphabet, so steps in other jobs and runs find the
+ * message without passing ids around, and chat.sendMessage refuses a second message with it.
+ *
+ * The mapping is a stored contract: messages posted with a key are found again only while it
+ * stays the same, so a change here orphans every keyed message on every server.
+ */
+function keyedMessageId(serverUrl, roomId, key) {
+    const digest = (0,external_node_crypto_.createHash)('sha256')
+        // JSON, not a separator: no key can make its parts read as another room's.
+        .update(JSON.stringify([SCHEME, serverIdentity(serverUrl), roomId, key]))
+        .digest('hex');
+    // 17 symbols of 55 carry 98 bits: chance collisions need about 2^49 keys in one room.
+    let n = BigInt(`0x${digest}`);
+    const base = BigInt(ALPHABET.length);
+    let id = '';
+    for (let i = 0; i < 17; i++) {
+        id += ALPHABET[Number(n % base)];
+        n /= base;
+    }
+    return id;
+}
+// The spellings a workflow may use for one server (case, default port, trailing slash) agree.
+function serverIdentity(serverUrl) {
+    const url = new URL(serverUrl);
+    return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+;// CONCATENATED MODULE: ./src/rocketchat/messages.ts
+
+/**
+ * Replaces the text of a message with `chat.update`. Only the text: the endpoint refuses
+ * attachments, alias and emoji, so a message keeps the ones it was posted with.
+ *
+ * Safe to retry: sending the same text again changes nothing, and when two steps update one
+ * message the last to arrive wins, whichever attempt it was.
+ */
+async function updateMessage(client, target, text) {
+    try {
+        const { message } = await client.post('chat.update', {
+            roomId: target.roomId,
+            msgId: target.msgId,
+            text
+        });
+        return message;
+    }
+    catch (error) {
+        throw explainEditRefusal(error, target.msgId);
+    }
+}
+/**
+ * Adds `emoji` (`:name:` or `name`) as the user's reaction to a message. `shouldReact: true`
+ * only ever adds: without it the server toggles, and a retried or repeated step would take
+ * the reaction away again.
+ */
+async function addReaction(client, messageId, emoji) {
+    try {
+        await client.post('chat.react', { messageId, emoji, shouldReact: true });
+    }
+    catch (error) {
+        // Its errorType is error-not-allowed, which elsewhere means "not a member of the room".
+        if (error instanceof RocketChatError && /Invalid emoji/.test(error.serverError)) {
+            throw new Error(`The server does not know the emoji ${emoji} (reaction). Use a short code the server's emoji picker offers, or a custom emoji's name.`, { cause: error });
+        }
+        throw error;
+    }
+}
+function explainEditRefusal(error, msgId) {
+    if (!(error instanceof RocketChatError))
+        return error;
+    const said = `("${error.serverError}")`;
+    if (error.errorType === 'error-action-not-allowed') {
+        return new Error(`The server does not let this user edit the message ${msgId} ${said}: Message_AllowEditing is off, or the message is another user's and this user lacks the edit-message permission.`, { cause: error });
+    }
+    if (error.errorType === 'error-message-editing-blocked') {
+        return new Error(`The message ${msgId} is too old to edit ${said}: the server blocks edits after Message_AllowEditing_BlockEditInMinutes, unless the user has bypass-time-limit-edit-and-delete.`, { cause: error });
+    }
+    return error;
+}
+
+;// CONCATENATED MODULE: ./src/rocketchat/rooms.ts
+
+
+
+/** The error raised when a room cannot be found or used; says what to do about it. */
+class RoomError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'RoomError';
+    }
+}
+/**
+ * Finds the room to post in. A name or id costs one request (rooms.info) however many rooms
+ * the user is in; rooms.get is only the fallback when rooms.info cannot answer.
+ */
+async function resolveRoom(client, ref) {
+    if (ref.kind === 'user')
+        return resolveDirect(client, ref.username);
+    const lookups = ref.kind === 'name'
+        ? [{ roomName: ref.name }]
+        : looksLikeRoomId(ref.value)
+            ? [{ roomId: ref.value }, { roomName: ref.value }]
+            : [{ roomName: ref.value }, { roomId: ref.value }];
+    for (const by of lookups) {
+        const room = await rooms_lookup(client, by, ref.given);
+        if (room)
+            return toResolved(room);
+    }
+    return fallback(client, ref.kind === 'name' ? ref.name : ref.value, ref.given);
+}
+async function rooms_lookup(client, by, given) {
+    try {
+        return await roomInfo(client, by);
+    }
+    catch (error) {
+        // rooms.info answers not-allowed for a private room the user is not in.
+        if (error instanceof RocketChatError && error.serverError === 'not-allowed') {
+            throw new RoomError(`The room ${given} exists but this user cannot see it: it is private and the user is not a member. Invite the user to the room.`);
+        }
+        throw error;
+    }
+}
+// Display names (fname) and rooms the server keeps from rooms.info are matched among the user's own rooms.
+async function fallback(client, wanted, given) {
+    const rooms = await subscribedRooms(client);
+    const lower = wanted.toLowerCase();
+    const match = rooms.find((r) => r._id === wanted || r.name === wanted || r.fname === wanted) ??
+        rooms.find((r) => r.name?.toLowerCase() === lower || r.fname?.toLowerCase() === lower);
+    if (match)
+        return toResolved(match);
+    const close = suggestions(wanted, rooms);
+    const hint = close.length ? ` Did you mean ${close.map((n) => `#${n}`).join(', ')}?` : '';
+    throw new RoomError(`No room ${given} on the server that this user can post to.${hint} Give #name for a channel or group, @username for a direct message, or the room id.`);
+}
+async function resolveDirect(client, username) {
+    try {
+        const room = await openDirect(client, username);
+        return { id: room._id, name: username, type: 'd', usernames: room.usernames };
+    }
+    catch (error) {
+        if (error instanceof RocketChatError && error.errorType === 'error-invalid-user') {
+            throw new RoomError(`No user @${username} on the server: cannot open a direct message. Check the username.`);
+        }
+        if (error instanceof RocketChatError && error.errorType === 'error-not-allowed') {
+            throw new RoomError(`This user may not open a direct message with @${username} (no create-d permission).`);
+        }
+        throw error;
+    }
+}
+function toResolved(room) {
+    const name = room.t === 'd' ? (room.usernames ?? []).join(',') : (room.name ?? room.fname ?? room._id);
+    return { id: room._id, name, type: room.t, usernames: room.usernames };
+}
+/** Up to three of the user's room names closest to `wanted`, for "did you mean". */
+function suggestions(wanted, rooms) {
+    const target = wanted.toLowerCase();
+    const scored = rooms
+        .filter((r) => r.name && r.t !== 'd')
+        .map((r) => ({
+        name: r.name,
+        score: distance(target, r.name.toLowerCase())
+    }))
+        .filter(({ name, score }) => score <= Math.max(2, Math.floor(name.length / 3)) || name.toLowerCase().includes(target))
+        .sort((a, b) => a.score - b.score || a.name.localeCompare(b.name));
+    return scored.slice(0, 3).map((s) => s.name);
+}
+function distance(a, b) {
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        }
+        previous = current;
+    }
+    return previous[b.length];
+}
+
+;// CONCATENATED MODULE: ./src/rocketchat/explain.ts
+
+/**
+ * Turns a server refusal into a sentence that says what to fix. Errors that are not
+ * server refusals keep their own message.
+ */
+function explainFailure(error, context = {}) {
+    if (!(error instanceof RocketChatError))
+        return error instanceof Error ? error.message : String(error);
+    const said = error.serverError ? ` ("${error.serverError}")` : '';
+    const room = context.room ?? 'the room';
+    const status = `HTTP ${error.status}${error.serverError ? `: "${error.serverError}"` : ''}`;
+    if (error.status === 401) {
+        return `Rocket.Chat refused the credentials (${status}). Check that auth-token is a valid personal access token of the user whose id is in user-id, and that it has not expired or been revoked.`;
+    }
+    if (error.serverError === 'Not enough permission') {
+        return context.impersonates
+            ? `The user may not post with alias or avatar${said}: that needs the message-impersonate permission, which the bot role has. Give the user the bot role, or drop alias and avatar.`
+            : `The user lacks a permission ${error.endpoint} needs${said}.`;
+    }
+    if (error.serverError === 'error-not-allowed' || error.errorType === 'error-not-allowed') {
+        return `The user is not allowed to post in ${room}${said}: it is a private room or direct message the user is not a member of. Invite the user to the room.`;
+    }
+    if (error.errorType === 'error-message-size-exceeded' ||
+        error.serverError === 'error-message-size-exceeded') {
+        return `The message is longer than the server allows${said}: the limit is the server's Message_MaxAllowedSize setting (5000 characters by default). Set long-message to split or truncate, or max-message-length to the server's limit.`;
+    }
+    if (error.serverError === 'error-invalid-room') {
+        return `The room ${room} no longer exists on the server${said}.`;
+    }
+    if (/room is readonly/.test(error.serverError)) {
+        return `${room} is read-only${said}: only users with the post-readonly permission (owners, moderators, admins) can post there.`;
+    }
+    if (error.serverError === 'You_have_been_muted') {
+        return `The user is muted in ${room}${said}. Unmute the user in the room's settings.`;
+    }
+    if (error.serverError === 'Invalid href value provided') {
+        return `The server refused a link in the attachments${said}: URL fields must be absolute http(s) URLs.`;
+    }
+    if (error.status === 403) {
+        return `Rocket.Chat refused ${error.endpoint} (${status}): the user lacks the permission for it.`;
+    }
+    return error.message;
+}
+
+;// CONCATENATED MODULE: ./src/rocketchat/uploads.ts
+
+
+
+
+
+
+
+/** A file that could not be uploaded; the message says which and why. */
+class UploadError extends Error {
+    file;
+    constructor(file, reason) {
+        super(`Could not upload ${quote(file.shown)}: ${reason}`);
+        this.file = file;
+        this.name = 'UploadError';
+    }
+}
+/** The upload route of a server version as /api/info gives it ("major.minor"). */
+function uploadRouteFor(version) {
+    const match = /^(\d+)\.(\d+)/.exec(version ?? '');
+    // A server that hides its version is most likely recent; rooms.upload stays the fallback.
+    if (!match)
+        return 'rooms.media';
+    const [major, minor] = [Number(match[1]), Number(match[2])];
+    return major > 6 || (major === 6 && minor >= 10) ? 'rooms.media' : 'rooms.upload';
+}
+/** The version /api/info tells anyone ("8.8"); undefined when the server does not say. */
+async function serverVersion(client) {
+    try {
+        const info = await client.get('info', undefined, { anonymous: true });
+        return typeof info.version === 'string' ? info.version : undefined;
+    }
+    catch (error) {
+        if (error instanceof DeadlineError)
+            throw error;
+        return undefined;
+    }
+}
+/**
+ * Settles how to upload, and checks each file against the server's own size limit
+ * (FileUpload_MaxFileSize, a public setting), so that a file the server would refuse fails
+ * the step before the message is posted.
+ */
+async function planUploads(client, files) {
+    const [version, maxSize] = await Promise.all([
+        serverVersion(client),
+        publicSetting(client, 'FileUpload_MaxFileSize')
+    ]);
+    // The server reads zero or less as "no limit".
+    const limit = Number(maxSize);
+    const tooBig = limit > 0 ? files.find((f) => f.size > limit) : undefined;
+    if (tooBig) {
+        throw new InputError('files', `${quote(tooBig.shown)} is ${megabytes(tooBig.size)}, over the server's limit for uploads (FileUpload_MaxFileSize, ${megabytes(limit)}).`);
+    }
+    return { route: uploadRouteFor(version), files };
+}
+/**
+ * Posts each file as its own message, in order, and returns those messages. A file message
+ * whose answer was lost may be posted again when retried: the server picks its id, so, unlike
+ * a text message, it cannot be recognised.
+ */
+async function uploadFiles(client, plan, target, log) {
+    let route = plan.route;
+    const posted = [];
+    for (const file of plan.files) {
+        log.info(`Uploading ${file.shown} (${megabytes(file.size)}) ${target.tmid ? `into the thread ${target.tmid}` : 'into the room'}.`);
+        let message;
+        try {
+            message = await upload(client, route, file, target).catch((error) => {
+                // The version was hidden or wrong: the server is older than rooms.media.
+                if (route === 'rooms.upload' || !(error instanceof RocketChatError && error.status === 404))
+                    throw error;
+                log.info('The server has no rooms.media: uploading with rooms.upload, as before 6.10.');
+                route = 'rooms.upload';
+                return upload(client, route, file, target);
+            });
+        }
+        catch (error) {
+            throw new UploadError(file, explainFailure(error));
+        }
+        if (message)
+            posted.push(message);
+    }
+    return posted;
+}
+function upload(client, route, file, target) {
+    return route === 'rooms.upload'
+        ? uploadInOneCall(client, file, target)
+        : uploadAndConfirm(client, file, target);
+}
+async function uploadAndConfirm(client, file, target) {
+    const room = encodeURIComponent(target.roomId);
+    // A temporary upload that is never confirmed expires after a day, so retrying is harmless.
+    const { file: uploaded } = await client.post(`rooms.media/${room}`, await formWith(file));
+    let doubt = false;
+    try {
+        const { message } = await client.post(`rooms.mediaConfirm/${room}/${encodeURIComponent(uploaded._id)}`, { ...look(target), ...(target.tmid && { tmid: target.tmid }) }, {
+            // The message cannot be looked up (the server picks its id): remember the doubt, resend.
+            checkDelivered: async () => {
+                doubt = true;
+                return undefined;
+            }
+        });
+        return message;
+    }
+    catch (error) {
+        // A server that refuses to confirm an upload twice is saying the lost attempt landed.
+        if (doubt && error instanceof RocketChatError && error.errorType === 'invalid-file') {
+            return undefined;
+        }
+        throw error;
+    }
+}
+async function uploadInOneCall(client, file, target) {
+    const form = await formWith(file);
+    for (const [name, value] of Object.entries({ ...look(target), tmid: target.tmid })) {
+        if (value)
+            form.append(name, value);
+    }
+    const { message } = await client.post(`rooms.upload/${encodeURIComponent(target.roomId)}`, form);
+    return message;
+}
+function look(target) {
+    const { alias, emoji, avatar } = target;
+    return { ...(alias && { alias }), ...(emoji && { emoji }), ...(avatar && { avatar }) };
+}
+// Read whole (files-max-mb bounds it) so that a retry can send the same bytes again. undici's
+// own FormData: the one its request() knows how to encode.
+async function formWith(file) {
+    const form = new undici.FormData();
+    form.append('file', new Blob([await (0,promises_namespaceObject.readFile)(file.path)], { type: file.type }), file.name);
+    return form;
+}
+
+;// CONCATENATED MODULE: ./src/conversation.ts
+
+
+
+
+
+
+
+/**
+ * The message update-message-id names. Fetched first: chat.update needs its room, and a
+ * wrong id must fail before anything else happens.
+ */
+async function findMessageToUpdate(client, messageId) {
+    const message = await getMessage(client, messageId);
+    if (!message) {
+        throw new Error(`No message ${quote(messageId)} on the server (update-message-id): the id is wrong or the message was deleted. Use the message-id output of the step that posted it.`);
+    }
+    return message;
+}
+/**
+ * The room the step posts in: the room input, or, for update-message-id without one, the
+ * message's room. Both given: they must agree, or the inputs contradict each other.
+ */
+async function roomOf(client, ref, target) {
+    const given = ref ?? (target && { kind: 'id-or-name', value: target.rid, given: target.rid });
+    if (!given)
+        throw new RoomError('No room to post in: give the room input.');
+    const room = await resolveRoom(client, given);
+    if (target && room.id !== target.rid) {
+        throw new RoomError(`The message ${target._id} (update-message-id) is not in ${given.given} but in the room ${target.rid}. Leave room empty to update it where it is.`);
+    }
+    return room;
+}
+/**
+ * Sends what the step has to say, as addressed:
+ * - new: a fresh message, exactly once;
+ * - key, update mode: the keyed message is created on first use, its text updated later;
+ * - key, thread mode: the keyed message is created on first use, later steps reply under it;
+ * - existing: the message's text is updated.
+ *
+ * Steps racing on one key are safe: the server stores only one message per id, and the
+ * others, told the id is taken, update it or reply under it. A message keeps the attachments
+ * it was created with (chat.update cannot change them): given again, they bring a warning.
+ */
+async function sendAddressed(client, addressing, draft, options) {
+    const { log } = options;
+    switch (addressing.kind) {
+        case 'new': {
+            const message = await sendMessageOnce(client, { ...draft, _id: newMessageId() });
+            return posted(message);
+        }
+        case 'existing':
+            return update(client, addressing.message, draft, log);
+        case 'key': {
+            const id = keyedMessageId(options.serverUrl, draft.rid, addressing.key);
+            log.debug(`message-key ${quote(addressing.key)} is the message id ${id} in ${draft.rid}.`);
+            return addressing.mode === 'thread'
+                ? replyUnderKeyed(client, id, addressing.key, draft)
+                : updateKeyed(client, id, addressing.key, draft, log);
+        }
+    }
+}
+/**
+ * What follows the message: the reaction (on the keyed message when there is one), then the
+ * files, in the message's thread when it has one or was updated, else in the room; they
+ * look like the message (`look`: its alias, emoji and avatar).
+ */
+async function followUp(client, sent, options) {
+    const { reaction, uploads, look = {}, log } = options;
+    try {
+        if (reaction)
+            await addReaction(client, sent.anchorId, reaction);
+        if (uploads?.files.length) {
+            const { alias, emoji, avatar } = look;
+            const tmid = sent.followUpThread || undefined;
+            await uploadFiles(client, uploads, { roomId: sent.message.rid, tmid, alias, emoji, avatar }, log);
+        }
+    }
+    catch (error) {
+        // The step fails, but the message is there: say so, so that nobody posts it again by hand.
+        const why = error instanceof Error ? error.message : String(error);
+        throw new Error(`The message was ${sent.action} (id ${sent.message._id}), but: ${why}`, {
+            cause: error
+        });
+    }
+}
+async function updateKeyed(client, id, key, draft, log) {
+    const existing = await getMessage(client, id);
+    if (existing)
+        return update(client, existing, draft, log);
+    const created = await createOnce(client, { ...withContent(draft, key), _id: id });
+    return created.isNew ? posted(created.message) : update(client, created.message, draft, log);
+}
+async function replyUnderKeyed(client, id, key, draft) {
+    const inThread = (message, action) => ({
+        message,
+        action,
+        threadId: id,
+        anchorId: id,
+        followUpThread: id
+    });
+    if (!(await getMessage(client, id))) {
+        // The first step's message becomes the thread; tshow means nothing outside a thread.
+        const parent = { ...withContent(draft, key), tshow: undefined };
+        const created = await createOnce(client, { ...parent, _id: id });
+        if (created.isNew)
+            return inThread(created.message, 'posted');
+    }
+    const reply = await sendMessageOnce(client, { ...draft, _id: newMessageId(), tmid: id });
+    return inThread(reply, 'replied');
+}
+async function update(client, existing, draft, log) {
+    if (draft.attachments?.length) {
+        log.warning(`The message ${existing._id} already exists, so the attachments given are not posted: chat.update can only change the text. The message keeps the attachments it was created with.`);
+    }
+    let message = existing;
+    if (!draft.msg) {
+        log.info(`No text given: the message ${existing._id} keeps its text.`);
+    }
+    else if (draft.msg !== existing.msg) {
+        message = await updateMessage(client, { roomId: existing.rid, msgId: existing._id }, draft.msg);
+    }
+    return {
+        message,
+        action: 'updated',
+        threadId: message.tmid ?? '',
+        anchorId: message._id,
+        followUpThread: message.tmid ?? message._id
+    };
+}
+function posted(message) {
+    const thread = message.tmid ?? '';
+    return {
+        message,
+        action: 'posted',
+        threadId: thread,
+        anchorId: message._id,
+        followUpThread: thread
+    };
+}
+// Creating the keyed message needs something to show; updating it does not.
+function withContent(draft, key) {
+    if (draft.msg || draft.attachments?.length)
+        return draft;
+    throw new Error(`message-key ${quote(key)} has no message yet, and this step has no text or attachments to create it with.`);
+}
+/**
+ * Creates a message with a chosen id, or finds that it exists: a step with the same key got
+ * there first (the server then stores nothing), or an earlier attempt of this one whose
+ * answer was lost. `isNew` tells the caller whether to update or reply instead.
+ */
+async function createOnce(client, message) {
+    let doubt = false;
+    try {
+        const { message: stored } = await client.post('chat.sendMessage', { message }, {
+            // As sendMessageOnce does: a failed check is followed by a resend, which is safe.
+            checkDelivered: async () => {
+                doubt = true;
+                const found = await getMessage(client, message._id, { retries: 1 });
+                return found && { message: found };
+            }
+        });
+        // After a lost answer, what is there counts as this step's only if it says the same.
+        return { message: stored, isNew: !doubt || stored.msg === message.msg };
+    }
+    catch (error) {
+        if (!isDuplicateIdError(error))
+            throw error;
+        const stored = await getMessage(client, message._id);
+        if (!stored)
+            throw error;
+        return { message: stored, isNew: doubt && stored.msg === message.msg };
+    }
+}
+
 ;// CONCATENATED MODULE: external "node:timers/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 // EXTERNAL MODULE: external "node:net"
 var external_node_net_ = __nccwpck_require__(7030);
 // EXTERNAL MODULE: external "node:tls"
@@ -33862,6 +34580,7 @@ function isProxyHost(err, proxy) {
 
 
 
+
 /** The step's time budget: every request and wait must end before it does. */
 class Deadline {
     totalMs;
@@ -33985,7 +34704,11 @@ class RocketChatClient {
             headers['x-auth-token'] = authToken;
         }
         let body;
-        if (options.body !== undefined) {
+        if (options.body instanceof undici.FormData) {
+            // undici writes the multipart Content-Type with its boundary, and re-encodes per attempt.
+            body = options.body;
+        }
+        else if (options.body !== undefined) {
             // Without this header the server silently turns the body into a character-spread object.
             headers['content-type'] = 'application/json';
             body = JSON.stringify(options.body);
@@ -34094,7 +34817,7 @@ class RocketChatClient {
         const remaining = this.options.deadline.remainingMs;
         if (ms >= remaining)
             throw this.outOfTime(why(remaining));
-        await (0,promises_namespaceObject.setTimeout)(ms);
+        await (0,external_node_timers_promises_namespaceObject.setTimeout)(ms);
     }
     outOfTime(reason) {
         return new DeadlineError(`Gave up after timeout-seconds (${seconds(this.options.deadline.totalMs)} s): ${reason}`);
@@ -34141,120 +34864,193 @@ function seconds(ms) {
     return (Math.round(ms / 100) / 10).toString();
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/rocketchat/ids.ts
+;// CONCATENATED MODULE: ./src/rocketchat/webhook.ts
 
-// Meteor's Random.id() alphabet: the ids the server itself would generate.
-const ALPHABET = '23456789ABCDEFGHJKLMNPQRSTWXYZabcdefghijkmnopqrstuvwxyz';
-/** A fresh message id in the server's own format, chosen by us so retries stay idempotent. */
-function newMessageId(length = 17) {
-    let id = '';
-    for (let i = 0; i < length; i++)
-        id += ALPHABET[(0,external_node_crypto_.randomInt)(ALPHABET.length)];
-    return id;
+
+
+
+
+const FORM = 'https://chat.example.com/hooks/<integration id>/<token>';
+// Errors about the URL never quote it: it is the secret.
+const NOT_SHOWN = '(The value is not shown: it is a secret.)';
+const WHAT = 'the incoming webhook';
+const webhook_MAX_REQUEST_MS = 60_000;
+/** Parses the webhook-url input, refusing anything that is not an incoming webhook URL. */
+function parseWebhookUrl(raw) {
+    let url;
+    try {
+        url = new URL(raw);
+    }
+    catch {
+        throw new InputError('webhook-url', `is not a URL; expected ${FORM}. ${NOT_SHOWN}`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        throw new InputError('webhook-url', `uses ${url.protocol.slice(0, -1)}; only http and https are supported. ${NOT_SHOWN}`);
+    }
+    if (url.username || url.password) {
+        throw new InputError('webhook-url', `must not contain user credentials. ${NOT_SHOWN}`);
+    }
+    // The legacy form has the user id between the two: /hooks/<id>/<user id>/<token>.
+    const path = /^(.*?)\/hooks\/[^/]+(?:\/[^/]+)?\/[^/]+\/?$/.exec(url.pathname);
+    if (!path) {
+        throw new InputError('webhook-url', `is not an incoming webhook URL: expected ${FORM}, as Administration > Integrations shows it. ${NOT_SHOWN}`);
+    }
+    const server = new URL(url.origin);
+    server.pathname = path[1];
+    return { url, server };
 }
-/** True for values shaped like a server-generated id (17 chars) or a 1:1 DM id (two of them). */
-function looksLikeRoomId(value) {
-    return value === 'GENERAL' || new RegExp(`^([${ALPHABET}]{17}){1,2}$`).test(value);
+/**
+ * Every form in which the webhook URL's secret could appear in a log, for the caller to mask:
+ * the URL as given and as parsed, its path, and its token as written and decoded.
+ */
+function webhookSecrets(raw) {
+    const secrets = new Set([raw]);
+    try {
+        const url = new URL(raw);
+        secrets.add(url.href);
+        secrets.add(url.pathname);
+        const token = url.pathname.replace(/\/+$/, '').split('/').pop() ?? '';
+        secrets.add(token);
+        secrets.add(decodeURIComponent(token));
+    }
+    catch {
+        // Not a URL: the raw value is all there is, and it is masked.
+    }
+    return [...secrets].filter((s) => s.length >= 8);
 }
-
-;// CONCATENATED MODULE: ./src/rocketchat/rooms.ts
-
-
-
-/** The error raised when a room cannot be found or used; says what to do about it. */
-class RoomError extends Error {
-    constructor(message) {
+/** The JSON body of a webhook post: `{text, alias, emoji, avatar, attachments, tmid}`. */
+function webhookBody(message) {
+    const { text, alias, emoji, avatar, attachments, tmid } = message;
+    return {
+        text,
+        ...(alias && { alias }),
+        ...(emoji && { emoji }),
+        ...(avatar && { avatar }),
+        ...(attachments?.length && { attachments }),
+        ...(tmid && { tmid })
+    };
+}
+/** The server answered, but did not post: the message says why and what to do. */
+class WebhookError extends Error {
+    status;
+    serverError;
+    constructor(status, 
+    /** The server's `error` text, when it gave one. */
+    serverError, message) {
         super(message);
-        this.name = 'RoomError';
+        this.status = status;
+        this.serverError = serverError;
+        this.name = 'WebhookError';
     }
 }
 /**
- * Finds the room to post in. A name or id costs one request (rooms.info) however many rooms
- * the user is in; rooms.get is only the fallback when rooms.info cannot answer.
+ * Posts one message to an incoming webhook. Always as JSON with its Content-Type: without it,
+ * servers from 7.8 post an empty message and still answer success.
+ *
+ * A webhook post cannot be recognised on a second try (no message id, and the answer is just
+ * `{"success":true}`), so it is posted at most once: only attempts that certainly did not
+ * reach the server, and 429 answers (refused before anything is posted), are tried again.
  */
-async function resolveRoom(client, ref) {
-    if (ref.kind === 'user')
-        return resolveDirect(client, ref.username);
-    const lookups = ref.kind === 'name'
-        ? [{ roomName: ref.name }]
-        : looksLikeRoomId(ref.value)
-            ? [{ roomId: ref.value }, { roomName: ref.value }]
-            : [{ roomName: ref.value }, { roomId: ref.value }];
-    for (const by of lookups) {
-        const room = await rooms_lookup(client, by, ref.given);
-        if (room)
-            return toResolved(room);
+async function postToWebhook(hook, message, options) {
+    const { dispatcher, deadline, retries, log } = options;
+    const body = JSON.stringify(webhookBody(message));
+    let failures = 0;
+    for (;;) {
+        const remaining = deadline.remainingMs;
+        if (remaining <= 0)
+            throw outOfTime(deadline, 'the time was up before it could be sent.');
+        let response;
+        try {
+            response = await attempt(dispatcher, {
+                method: 'POST',
+                url: hook.url,
+                headers: {
+                    accept: 'application/json',
+                    'content-type': 'application/json',
+                    'user-agent': 'rocketchat-notify-action'
+                },
+                body,
+                timeoutMs: Math.max(1, Math.floor(Math.min(remaining, webhook_MAX_REQUEST_MS))),
+                endpoint: WHAT
+            });
+        }
+        catch (error) {
+            if (!(error instanceof NetworkError))
+                throw error;
+            if (error.maybeDelivered) {
+                throw new NetworkError(error.endpoint, error.failure, true, `${error.message} It is not sent again: the server may have posted it, and a second post could not be told apart.`);
+            }
+            if (error.permanent || failures >= retries)
+                throw error;
+            failures += 1;
+            const wait = (options.backoffMs ?? 500) * 2 ** (failures - 1);
+            log.info(`${error.message} Retrying in ${webhook_seconds(wait)} s (retry ${failures} of ${retries}).`);
+            await sleepWithin(deadline, wait, error.message);
+            continue;
+        }
+        if (response.status === 429 && retries > 0) {
+            const wait = rateLimitWait(response) + 250;
+            log.info(`Rate limited by the server on ${WHAT} (HTTP 429): waiting ${webhook_seconds(wait)} s until the window resets.`);
+            await sleepWithin(deadline, wait, `the server's rate limit on ${WHAT}`);
+            continue;
+        }
+        return outcome(response, hook);
     }
-    return fallback(client, ref.kind === 'name' ? ref.name : ref.value, ref.given);
 }
-async function rooms_lookup(client, by, given) {
+function outcome(response, hook) {
+    const { status, text } = response;
+    let body;
     try {
-        return await roomInfo(client, by);
+        body = JSON.parse(text);
     }
-    catch (error) {
-        // rooms.info answers not-allowed for a private room the user is not in.
-        if (error instanceof RocketChatError && error.serverError === 'not-allowed') {
-            throw new RoomError(`The room ${given} exists but this user cannot see it: it is private and the user is not a member. Invite the user to the room.`);
-        }
-        throw error;
+    catch {
+        body = undefined;
     }
-}
-// Display names (fname) and rooms the server keeps from rooms.info are matched among the user's own rooms.
-async function fallback(client, wanted, given) {
-    const rooms = await subscribedRooms(client);
-    const lower = wanted.toLowerCase();
-    const match = rooms.find((r) => r._id === wanted || r.name === wanted || r.fname === wanted) ??
-        rooms.find((r) => r.name?.toLowerCase() === lower || r.fname?.toLowerCase() === lower);
-    if (match)
-        return toResolved(match);
-    const close = suggestions(wanted, rooms);
-    const hint = close.length ? ` Did you mean ${close.map((n) => `#${n}`).join(', ')}?` : '';
-    throw new RoomError(`No room ${given} on the server that this user can post to.${hint} Give #name for a channel or group, @username for a direct message, or the room id.`);
-}
-async function resolveDirect(client, username) {
-    try {
-        const room = await openDirect(client, username);
-        return { id: room._id, name: username, type: 'd', usernames: room.usernames };
+    const ok = status >= 200 && status < 300;
+    if (ok && body?.success === true)
+        return;
+    const said = typeof body?.error === 'string' ? body.error : '';
+    const fail = (why) => new WebhookError(status, said, why);
+    const page = /<title>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
+    if (ok) {
+        throw fail(`${capital(WHAT)} answered HTTP ${status} without Rocket.Chat's {"success":true}${page ? ` (an HTML page, "${page}")` : ''}: is webhook-url the incoming webhook URL of the server at ${hook.server.host}? The message may not have been posted.`);
     }
-    catch (error) {
-        if (error instanceof RocketChatError && error.errorType === 'error-invalid-user') {
-            throw new RoomError(`No user @${username} on the server: cannot open a direct message. Check the username.`);
-        }
-        if (error instanceof RocketChatError && error.errorType === 'error-not-allowed') {
-            throw new RoomError(`This user may not open a direct message with @${username} (no create-d permission).`);
-        }
-        throw error;
+    if (page) {
+        throw fail(`${capital(WHAT)} answered HTTP ${status} with an HTML page ("${page}"), likely from a reverse proxy in front of ${hook.server.host}. It is not sent again: the server may have posted it.`);
     }
-}
-function toResolved(room) {
-    const name = room.t === 'd' ? (room.usernames ?? []).join(',') : (room.name ?? room.fname ?? room._id);
-    return { id: room._id, name, type: room.t, usernames: room.usernames };
-}
-/** Up to three of the user's room names closest to `wanted`, for "did you mean". */
-function suggestions(wanted, rooms) {
-    const target = wanted.toLowerCase();
-    const scored = rooms
-        .filter((r) => r.name && r.t !== 'd')
-        .map((r) => ({
-        name: r.name,
-        score: distance(target, r.name.toLowerCase())
-    }))
-        .filter(({ name, score }) => score <= Math.max(2, Math.floor(name.length / 3)) || name.toLowerCase().includes(target))
-        .sort((a, b) => a.score - b.score || a.name.localeCompare(b.name));
-    return scored.slice(0, 3).map((s) => s.name);
-}
-function distance(a, b) {
-    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-        const current = [i];
-        for (let j = 1; j <= b.length; j++) {
-            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-        }
-        previous = current;
+    if (status === 503 && said === 'Service Unavailable') {
+        throw fail(`The webhook's integration is disabled (HTTP 503). Enable it in Administration > Integrations.`);
     }
-    return previous[b.length];
+    if (said === 'Invalid integration id or token provided.' || (status === 500 && !body)) {
+        // 7.x and later fail in their auth middleware for a wrong id or token: a bare 500.
+        throw fail(`The server at ${hook.server.host} does not accept this webhook (HTTP ${status}${said ? `: "${said}"` : ''}): its id or token is wrong, or the integration was deleted. Copy the URL again from Administration > Integrations.`);
+    }
+    const explained = EXPLAINED[said];
+    throw fail(`${capital(WHAT)} refused the message (HTTP ${status}${said ? `: "${said}"` : ''})${explained ? `: ${explained}` : '.'}`);
+}
+// What the hook's own errors (no errorType, no brackets) mean for the person reading the log.
+const EXPLAINED = {
+    'error-not-allowed': "the integration's user (Post as) may not post in its channel, a private room it is not a member of. Invite that user to the channel.",
+    'Not enough permission': "alias and avatar need the message-impersonate permission for the integration's user (the bot role has it). Drop alias and avatar, or give the user that role.",
+    'error-message-size-exceeded': "the message is longer than the server's Message_MaxAllowedSize (5000 characters by default). Set max-message-length to the server's limit, or shorten the message.",
+    'Invalid href value provided': 'a URL in the attachments is not an absolute http(s) URL.',
+    'invalid-channel': "the integration's channel does not exist any more. Fix the channel in Administration > Integrations."
+};
+async function sleepWithin(deadline, ms, what) {
+    const left = deadline.remainingMs;
+    if (ms >= left) {
+        throw outOfTime(deadline, `${what}: the next try was due in ${webhook_seconds(ms)} s, only ${webhook_seconds(Math.max(0, left))} s were left.`);
+    }
+    await (0,external_node_timers_promises_namespaceObject.setTimeout)(ms);
+}
+function outOfTime(deadline, reason) {
+    return new DeadlineError(`Gave up after timeout-seconds (${webhook_seconds(deadline.totalMs)} s) posting to ${WHAT}: ${reason}`);
+}
+function capital(text) {
+    return text[0].toUpperCase() + text.slice(1);
+}
+function webhook_seconds(ms) {
+    return (Math.round(ms / 100) / 10).toString();
 }
 
 ;// CONCATENATED MODULE: ./src/post.ts
@@ -34265,8 +35061,16 @@ function distance(a, b) {
 
 
 
-/** Resolves the room and posts the content, exactly once, within the step's time budget. */
-async function deliver(settings, content, log, runUrl = '') {
+
+
+
+
+/**
+ * Resolves the room and posts the content (or updates the message, or replies under it, as
+ * message-key and update-message-id ask), exactly once, then adds the reaction and the files,
+ * within the step's time budget.
+ */
+async function deliver(settings, content, log, runUrl = '', files = []) {
     const deadline = new Deadline(settings.timeoutMs);
     const dispatcher = createDispatcher(settings.serverUrl, {
         proxy: settings.proxy,
@@ -34282,8 +35086,18 @@ async function deliver(settings, content, log, runUrl = '') {
             retries: settings.retries,
             log
         });
-        const room = await resolveRoom(client, settings.room);
-        log.debug(`Room ${settings.room.given} is ${room.id} (type ${room.type}).`);
+        // Before anything is posted: a file over the server's own limit fails the step now.
+        const uploads = files.length ? await planUploads(client, files) : undefined;
+        const target = settings.updateMessageId
+            ? await findMessageToUpdate(client, settings.updateMessageId)
+            : undefined;
+        const room = await roomOf(client, settings.room, target);
+        log.debug(`Room ${settings.room?.given ?? room.id} is ${room.id} (type ${room.type}).`);
+        const addressing = target
+            ? { kind: 'existing', message: target }
+            : settings.messageKey
+                ? { kind: 'key', key: settings.messageKey, mode: settings.keyMode }
+                : { kind: 'new' };
         const base = {
             rid: room.id,
             ...(content.alias && { alias: content.alias }),
@@ -34293,16 +35107,13 @@ async function deliver(settings, content, log, runUrl = '') {
             ...(settings.threadBroadcast && { tshow: true })
         };
         const attachments = content.attachments?.length ? { attachments: content.attachments } : {};
+        const options = { serverUrl: settings.serverUrl, log };
+        const send = (msg) => sendAddressed(client, addressing, { ...base, ...attachments, msg }, options);
         let limit = await messageLimit(client, settings, content.text);
         let parts = fit(content.text, limit, settings, log, runUrl);
-        let first;
+        let sent;
         try {
-            first = await sendMessageOnce(client, {
-                ...base,
-                ...attachments,
-                _id: newMessageId(),
-                msg: parts[0]
-            });
+            sent = await send(parts[0]);
         }
         catch (error) {
             // The server's limit can be below the default 5000; learn it and fit the text again.
@@ -34313,22 +35124,65 @@ async function deliver(settings, content, log, runUrl = '') {
                 throw error;
             limit = learned;
             parts = fit(content.text, limit, settings, log, runUrl);
-            first = await sendMessageOnce(client, {
-                ...base,
-                ...attachments,
-                _id: newMessageId(),
-                msg: parts[0]
-            });
+            sent = await send(parts[0]);
         }
-        const threadId = first.tmid ?? (parts.length > 1 ? first._id : '');
+        const first = sent.message;
+        const threadId = sent.threadId || (parts.length > 1 ? first._id : '');
         for (const part of parts.slice(1)) {
             await sendMessageOnce(client, { ...base, _id: newMessageId(), msg: part, tmid: threadId });
         }
-        return { message: first, room: withSender(room, first), threadId, parts: parts.length };
+        await followUp(client, sent, { reaction: settings.reaction, uploads, look: base, log });
+        return {
+            message: first,
+            room: withSender(room, first),
+            threadId,
+            parts: parts.length,
+            action: sent.action
+        };
     }
     finally {
         await dispatcher.destroy();
     }
+}
+/**
+ * Posts the content through an incoming webhook: no room to resolve, and no message comes
+ * back, so nothing follows it. At most once (see postToWebhook).
+ */
+async function deliverToWebhook(settings, hook, content, log, runUrl = '') {
+    const deadline = new Deadline(settings.timeoutMs);
+    const dispatcher = createDispatcher(hook.url, { proxy: settings.proxy, caCert: settings.caCert });
+    try {
+        // Only for Message_MaxAllowedSize, a public setting: no credentials are needed.
+        const client = new RocketChatClient({
+            serverUrl: hook.server,
+            userId: '',
+            authToken: '',
+            dispatcher,
+            deadline,
+            retries: settings.retries,
+            log
+        });
+        const [text] = fit(content.text, await messageLimit(client, settings, content.text), settings, log, runUrl);
+        await postToWebhook(hook, webhookMessage(settings, content, text), {
+            dispatcher,
+            deadline,
+            retries: settings.retries,
+            log
+        });
+    }
+    finally {
+        await dispatcher.destroy();
+    }
+}
+function webhookMessage(settings, content, text) {
+    return {
+        text,
+        alias: content.alias,
+        emoji: settings.emoji,
+        avatar: settings.avatar,
+        attachments: content.attachments,
+        tmid: settings.threadId
+    };
 }
 // Message_MaxAllowedSize is only read when the text could exceed the default.
 async function messageLimit(client, settings, text) {
@@ -34370,11 +35224,24 @@ function withSender(room, message) {
     return { ...room, name: others.join(',') || message.u.username };
 }
 /** What a dry run prints: the exact request, with the room left as given. */
-function dryRunReport(settings, content) {
+function dryRunReport(settings, content, files = []) {
+    const header = 'Dry run: nothing is sent. This request would be made:';
+    if (settings.webhook) {
+        const body = webhookBody(webhookMessage(settings, content, content.text));
+        // The path holds the webhook's token: never printed.
+        const url = `${settings.webhook.server.href.replace(/\/$/, '')}/hooks/***`;
+        return `${header}\nPOST ${url}\n${JSON.stringify(body, null, 2)}`;
+    }
     const body = {
         message: {
-            _id: '(generated per message)',
-            rid: `(room ${settings.room.given}, resolved when sending)`,
+            _id: settings.updateMessageId
+                ? settings.updateMessageId
+                : settings.messageKey
+                    ? `(derived from message-key ${quote(settings.messageKey)} and the room)`
+                    : '(generated per message)',
+            rid: settings.room
+                ? `(room ${settings.room.given}, resolved when sending)`
+                : '(the room of update-message-id)',
             msg: content.text,
             ...(content.alias && { alias: content.alias }),
             ...(settings.emoji && { emoji: settings.emoji }),
@@ -34385,55 +35252,22 @@ function dryRunReport(settings, content) {
         }
     };
     const url = `${settings.serverUrl.href.replace(/\/$/, '')}/api/v1/chat.sendMessage`;
-    return `Dry run: nothing is sent. This request would be made:\nPOST ${url}\n${JSON.stringify(body, null, 2)}`;
-}
-
-;// CONCATENATED MODULE: ./src/rocketchat/explain.ts
-
-/**
- * Turns a server refusal into a sentence that says what to fix. Errors that are not
- * server refusals keep their own message.
- */
-function explainFailure(error, context = {}) {
-    if (!(error instanceof RocketChatError))
-        return error instanceof Error ? error.message : String(error);
-    const said = error.serverError ? ` ("${error.serverError}")` : '';
-    const room = context.room ?? 'the room';
-    const status = `HTTP ${error.status}${error.serverError ? `: "${error.serverError}"` : ''}`;
-    if (error.status === 401) {
-        return `Rocket.Chat refused the credentials (${status}). Check that auth-token is a valid personal access token of the user whose id is in user-id, and that it has not expired or been revoked.`;
-    }
-    if (error.serverError === 'Not enough permission') {
-        return context.impersonates
-            ? `The user may not post with alias or avatar${said}: that needs the message-impersonate permission, which the bot role has. Give the user the bot role, or drop alias and avatar.`
-            : `The user lacks a permission ${error.endpoint} needs${said}.`;
-    }
-    if (error.serverError === 'error-not-allowed' || error.errorType === 'error-not-allowed') {
-        return `The user is not allowed to post in ${room}${said}: it is a private room or direct message the user is not a member of. Invite the user to the room.`;
-    }
-    if (error.errorType === 'error-message-size-exceeded' ||
-        error.serverError === 'error-message-size-exceeded') {
-        return `The message is longer than the server allows${said}: the limit is the server's Message_MaxAllowedSize setting (5000 characters by default). Set long-message to split or truncate, or max-message-length to the server's limit.`;
-    }
-    if (error.serverError === 'error-invalid-room') {
-        return `The room ${room} no longer exists on the server${said}.`;
-    }
-    if (/room is readonly/.test(error.serverError)) {
-        return `${room} is read-only${said}: only users with the post-readonly permission (owners, moderators, admins) can post there.`;
-    }
-    if (error.serverError === 'You_have_been_muted') {
-        return `The user is muted in ${room}${said}. Unmute the user in the room's settings.`;
-    }
-    if (error.serverError === 'Invalid href value provided') {
-        return `The server refused a link in the attachments${said}: URL fields must be absolute http(s) URLs.`;
-    }
-    if (error.status === 403) {
-        return `Rocket.Chat refused ${error.endpoint} (${status}): the user lacks the permission for it.`;
-    }
-    return error.message;
+    const notes = [
+        settings.updateMessageId &&
+            'update-message-id: only the text is sent, with chat.update, to the message with this id.',
+        settings.messageKey &&
+            (settings.keyMode === 'thread'
+                ? 'message-key, thread mode: the first step posts this message; later steps post it as a reply in its thread.'
+                : 'message-key, update mode: the first step posts this message; later steps update its text with chat.update.'),
+        settings.reaction && `Then the reaction ${settings.reaction} is added.`,
+        files.length &&
+            `Then ${files.length} file${files.length === 1 ? ' is' : 's are'} uploaded: ${files.map((f) => `${f.shown} (${megabytes(f.size)})`).join(', ')}.`
+    ].filter(Boolean);
+    return [`${header}\nPOST ${url}\n${JSON.stringify(body, null, 2)}`, ...notes].join('\n');
 }
 
 ;// CONCATENATED MODULE: ./src/settings.ts
+
 
 
 
@@ -34442,6 +35276,7 @@ const INPUT_NAMES = (/* unused pure expression or super */ null && ([
     'server-url',
     'auth-token',
     'user-id',
+    'webhook-url',
     'room',
     'message',
     'attachments',
@@ -34450,6 +35285,12 @@ const INPUT_NAMES = (/* unused pure expression or super */ null && ([
     'avatar',
     'thread-id',
     'thread-broadcast',
+    'message-key',
+    'key-mode',
+    'update-message-id',
+    'reaction',
+    'files',
+    'files-max-mb',
     'template',
     'template-file',
     'preset',
@@ -34471,12 +35312,13 @@ const INPUT_NAMES = (/* unused pure expression or super */ null && ([
  * masked by the caller before anything can be printed.
  */
 function readSettings(getInput) {
-    // The token is read first so that it is masked before any other input can fail.
+    // The secrets are read first so that they are masked before any other input can fail.
     const authToken = getInput('auth-token');
+    const webhookUrl = getInput('webhook-url');
     // Read early, so that run() can honour it even when another input is bad.
     const failOnError = readBoolean(getInput, 'fail-on-error', true);
     try {
-        return readRest(getInput, authToken, failOnError);
+        return readRest(getInput, authToken, webhookUrl, failOnError);
     }
     catch (error) {
         if (error instanceof InputError)
@@ -34484,22 +35326,60 @@ function readSettings(getInput) {
         throw error;
     }
 }
-function readRest(getInput, authToken, failOnError) {
+function readRest(getInput, authToken, webhookUrl, failOnError) {
     const warnings = [];
     const dryRun = readBoolean(getInput, 'dry-run', false);
     const userId = getInput('user-id');
-    if (!dryRun) {
+    const webhook = webhookUrl ? parseWebhookUrl(webhookUrl) : undefined;
+    if (webhook) {
+        for (const [input, given] of [
+            ['auth-token', authToken],
+            ['user-id', userId]
+        ]) {
+            if (given) {
+                throw new InputError(input, 'cannot be used with webhook-url: give auth-token and user-id to post through the REST API, or webhook-url alone.');
+            }
+        }
+    }
+    else if (!dryRun) {
         if (!authToken)
-            throw new InputError('auth-token', 'is required: a personal access token of the posting user.');
+            throw new InputError('auth-token', 'is required (or webhook-url): a personal access token of the posting user.');
         if (!userId)
             throw new InputError('user-id', 'is required: the id of the user the token belongs to.');
     }
-    const serverUrl = readServerUrl(getInput('server-url'), warnings, dryRun);
-    const room = readRoom(getInput('room'));
+    const serverUrl = webhook
+        ? webhookServer(webhook, getInput('server-url'), warnings, dryRun)
+        : readServerUrl(getInput('server-url'), warnings, dryRun);
     const threadId = getInput('thread-id');
+    const messageKey = readMessageKey(getInput('message-key'));
+    const keyMode = readChoice(getInput, 'key-mode', ['update', 'thread'], 'update');
+    const updateMessageId = readUpdateMessageId(getInput('update-message-id'));
+    const longMessage = readChoice(getInput, 'long-message', ['truncate', 'split', 'fail'], 'truncate');
+    checkAddressing({ messageKey, keyMode, updateMessageId, threadId, longMessage });
     const threadBroadcast = readBoolean(getInput, 'thread-broadcast', false);
-    if (threadBroadcast && !threadId) {
-        throw new InputError('thread-broadcast', 'is true but thread-id is empty: broadcast only applies to a thread reply.');
+    if (threadBroadcast && !threadId && !(messageKey && keyMode === 'thread')) {
+        throw new InputError('thread-broadcast', 'is true but thread-id is empty: broadcast only applies to a thread reply (thread-id, or message-key with key-mode thread).');
+    }
+    const rawRoom = getInput('room');
+    if (webhook && rawRoom) {
+        throw new InputError('room', "cannot be used with webhook-url: a webhook posts to its integration's channel (Administration > Integrations), and the server refuses another unless the integration allows overriding it. Remove room, or use auth-token and user-id to choose the room.");
+    }
+    // update-message-id alone: the message's room, found from the message.
+    const room = webhook || (updateMessageId && !rawRoom) ? undefined : readRoom(rawRoom);
+    const reaction = readEmoji(getInput('reaction'), 'reaction');
+    const files = getInput('files')
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter(Boolean);
+    if (webhook) {
+        refuseWithWebhook({
+            'message-key': messageKey,
+            'update-message-id': updateMessageId,
+            reaction,
+            files: files.join(','),
+            'thread-broadcast': threadBroadcast ? 'true' : '',
+            'long-message': longMessage === 'split' ? 'split' : ''
+        });
     }
     const avatar = getInput('avatar');
     if (avatar && /^\s*javascript:/i.test(avatar)) {
@@ -34517,6 +35397,13 @@ function readRest(getInput, authToken, failOnError) {
         avatar,
         threadId,
         threadBroadcast,
+        messageKey,
+        keyMode,
+        updateMessageId,
+        reaction,
+        files,
+        filesMaxBytes: readInteger(getInput, 'files-max-mb', 10, 1, 1024) * 1024 * 1024,
+        webhook,
         template: readBoolean(getInput, 'template', true),
         templateFile: getInput('template-file'),
         preset: readChoice(getInput, 'preset', ['auto', 'status', 'release', 'none'], 'auto'),
@@ -34528,7 +35415,7 @@ function readRest(getInput, authToken, failOnError) {
         timeoutMs: readInteger(getInput, 'timeout-seconds', 120, 1, 3600) * 1000,
         proxy: readProxy(getInput('proxy')),
         caCert: readCaCert(getInput('ca-cert')),
-        longMessage: readChoice(getInput, 'long-message', ['truncate', 'split', 'fail'], 'truncate'),
+        longMessage,
         maxMessageLength: readOptionalInteger(getInput, 'max-message-length', 1, 10_000_000),
         failOnError,
         dryRun,
@@ -34560,6 +35447,20 @@ function readServerUrl(raw, warnings, dryRun) {
     }
     return url;
 }
+// The webhook URL names the server; server-url may repeat it, not contradict it.
+function webhookServer(webhook, raw, warnings, dryRun) {
+    if (raw) {
+        const given = readServerUrl(raw, [], dryRun);
+        if (given.href.replace(/\/$/, '') !== webhook.server.href.replace(/\/$/, '')) {
+            throw new InputError('server-url', `${quote(raw)} is not the server of webhook-url (${webhook.server.host}). Leave server-url empty with webhook-url.`);
+        }
+    }
+    const { hostname, protocol } = webhook.server;
+    if (protocol === 'http:' && !isLoopback(hostname) && !dryRun) {
+        warnings.push(`webhook-url uses plain http to ${hostname}: its token travels in clear text. Use https.`);
+    }
+    return webhook.server;
+}
 function isLoopback(hostname) {
     return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
 }
@@ -34582,14 +35483,63 @@ function readRoom(raw) {
     }
     return { kind: 'id-or-name', value: raw, given: raw };
 }
-function readEmoji(raw) {
+function readEmoji(raw, input = 'emoji') {
     if (!raw)
         return '';
     const name = raw.replace(/^:|:$/g, '');
     if (!/^[\w+-]+$/.test(name)) {
-        throw new InputError('emoji', `${quote(raw)} is not an emoji short code. Expected for example :rocket:.`);
+        throw new InputError(input, `${quote(raw)} is not an emoji short code. Expected for example :rocket:.`);
     }
     return `:${name}:`;
+}
+function readMessageKey(raw) {
+    if (/[\r\n]/.test(raw)) {
+        throw new InputError('message-key', `${quote(raw)} spans lines; a key is one line.`);
+    }
+    if (raw.length > 200) {
+        throw new InputError('message-key', `is ${raw.length} characters; at most 200. Keys like deploy-\${{ github.run_id }} or pr-42 are enough.`);
+    }
+    return raw;
+}
+function readUpdateMessageId(raw) {
+    if (raw && !/^\S{1,128}$/.test(raw)) {
+        throw new InputError('update-message-id', `${quote(raw)} is not a message id: expected the message-id output of the step that posted it.`);
+    }
+    return raw;
+}
+/** Inputs that pick the message must agree on one way of finding it. */
+function checkAddressing(given) {
+    const { messageKey, keyMode, updateMessageId, threadId, longMessage } = given;
+    if (keyMode === 'thread' && !messageKey) {
+        throw new InputError('key-mode', 'is thread but message-key is empty: the thread is the message the key names.');
+    }
+    if (updateMessageId && messageKey) {
+        throw new InputError('update-message-id', 'cannot be combined with message-key: each names the message to update; give one.');
+    }
+    if (threadId && (updateMessageId || (messageKey && keyMode === 'thread'))) {
+        throw new InputError('thread-id', updateMessageId
+            ? 'cannot be combined with update-message-id: an update leaves the message where it is.'
+            : 'cannot be combined with message-key in thread mode: the keyed message is the thread.');
+    }
+    if (longMessage === 'split' && (updateMessageId || (messageKey && keyMode === 'update'))) {
+        throw new InputError('long-message', 'split cannot be used when a message is updated (update-message-id, or message-key in update mode): an update changes one message. Use truncate or fail.');
+    }
+}
+// What a webhook cannot do: it posts new messages only and answers without the message.
+const WEBHOOK_CANNOT = {
+    'message-key': 'the webhook does not say which message it posted, so no later step can find it',
+    'update-message-id': 'a webhook can only post new messages',
+    reaction: 'the webhook does not say which message it posted, so there is nothing to react to',
+    files: 'a webhook takes no files',
+    'thread-broadcast': 'a webhook cannot show a thread reply in the room',
+    'long-message': 'split posts the rest as replies to the first part, whose id a webhook does not return; use truncate or fail'
+};
+function refuseWithWebhook(given) {
+    for (const [input, value] of Object.entries(given)) {
+        if (value) {
+            throw new InputError(input, `cannot be used with webhook-url: ${WEBHOOK_CANNOT[input]}. Use auth-token and user-id for it.`);
+        }
+    }
 }
 function readMentionIf(raw) {
     const allowed = ['success', 'failure', 'cancelled', 'always'];
@@ -34685,12 +35635,18 @@ function readOptionalInteger(getInput, name, min, max) {
 
 
 
+
+
 // Inputs whose values must never reach a log: masked as soon as they are read.
-const SECRET_INPUTS = new Set(['auth-token']);
+const SECRET_INPUTS = new Set(['auth-token', 'webhook-url']);
 function main_getInput(name) {
     const value = getInput(name);
-    if (value && SECRET_INPUTS.has(name))
-        setSecret(value);
+    if (value && SECRET_INPUTS.has(name)) {
+        // A webhook URL's token can show up on its own, decoded or in a path: mask every form.
+        for (const secret of name === 'webhook-url' ? webhookSecrets(value) : [value]) {
+            setSecret(secret);
+        }
+    }
     // A proxy URL may carry a password: only that part is secret.
     if (name === 'proxy')
         for (const secret of proxyPasswords([value]))
@@ -34713,18 +35669,28 @@ async function run() {
             core_warning(warning);
         watchdog = startWatchdog(settings.timeoutMs, settings.failOnError);
         const ctx = readWorkflowContext(process.env, settings.status);
-        const content = await composeContent(settings, ctx);
+        const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
+        const content = await composeContent(settings, ctx, workspace);
+        // Missing, outside or oversized files fail the step here, before anything is posted.
+        const files = await resolveFiles(settings.files, workspace, {
+            maxBytes: settings.filesMaxBytes
+        });
         if (settings.dryRun) {
-            info(dryRunReport(settings, content));
+            info(dryRunReport(settings, content, files));
             return;
         }
-        const result = await deliver(settings, content, core_namespaceObject, ctx.run_url);
+        if (settings.webhook) {
+            await deliverToWebhook(settings, settings.webhook, content, core_namespaceObject, ctx.run_url);
+            await writeWebhookOutputs();
+            return;
+        }
+        const result = await deliver(settings, content, core_namespaceObject, ctx.run_url, files);
         await writeOutputs(result, settings);
     }
     catch (error) {
         const failOnError = settings?.failOnError ?? (error instanceof InputError ? error.failOnError : undefined) ?? true;
         const message = explainFailure(error, {
-            room: settings?.room.given,
+            room: settings?.room?.given,
             impersonates: Boolean(settings?.alias || settings?.avatar)
         });
         if (failOnError)
@@ -34736,8 +35702,7 @@ async function run() {
         clearTimeout(watchdog);
     }
 }
-async function composeContent(settings, ctx) {
-    const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
+async function composeContent(settings, ctx, workspace) {
     const templateFile = settings.templateFile
         ? await loadTemplateFile(settings.templateFile, workspace)
         : undefined;
@@ -34756,7 +35721,11 @@ async function composeContent(settings, ctx) {
     // Templates fill string values after the input was checked, so check again what will be sent.
     if (content.attachments)
         validateAttachments(content.attachments);
-    if (!content.text.trim() && !content.attachments?.length) {
+    // An update may bring only a reaction or files: the message then keeps its text.
+    const updates = Boolean(settings.updateMessageId) ||
+        (Boolean(settings.messageKey) && settings.keyMode === 'update');
+    const followUps = Boolean(settings.reaction) || settings.files.length > 0;
+    if (!content.text.trim() && !content.attachments?.length && !(updates && followUps)) {
         throw new InputError('message', 'nothing to post: message, attachments and template-file are all empty and preset is none.');
     }
     return content;

@@ -1,21 +1,28 @@
 import * as core from '@actions/core'
 import { readWorkflowContext, type WorkflowContext } from './context.js'
 import { InputError } from './errors.js'
+import { resolveFiles } from './files.js'
 import { buildContent, type Content } from './message/content.js'
 import { validateAttachments } from './message/attachments.js'
 import { loadTemplateFile } from './message/template-file.js'
-import { writeOutputs } from './outputs.js'
-import { deliver, dryRunReport } from './post.js'
+import { writeOutputs, writeWebhookOutputs } from './outputs.js'
+import { deliver, deliverToWebhook, dryRunReport } from './post.js'
 import { explainFailure } from './rocketchat/explain.js'
 import { PROXY_VARIABLES, proxyPasswords } from './rocketchat/transport.js'
+import { webhookSecrets } from './rocketchat/webhook.js'
 import { readSettings, type Settings } from './settings.js'
 
 // Inputs whose values must never reach a log: masked as soon as they are read.
-const SECRET_INPUTS = new Set(['auth-token'])
+const SECRET_INPUTS = new Set(['auth-token', 'webhook-url'])
 
 function getInput(name: string): string {
   const value = core.getInput(name)
-  if (value && SECRET_INPUTS.has(name)) core.setSecret(value)
+  if (value && SECRET_INPUTS.has(name)) {
+    // A webhook URL's token can show up on its own, decoded or in a path: mask every form.
+    for (const secret of name === 'webhook-url' ? webhookSecrets(value) : [value]) {
+      core.setSecret(secret)
+    }
+  }
   // A proxy URL may carry a password: only that part is secret.
   if (name === 'proxy') for (const secret of proxyPasswords([value])) core.setSecret(secret)
   return value
@@ -37,18 +44,28 @@ export async function run(): Promise<void> {
     watchdog = startWatchdog(settings.timeoutMs, settings.failOnError)
 
     const ctx = readWorkflowContext(process.env, settings.status)
-    const content = await composeContent(settings, ctx)
+    const workspace = process.env.GITHUB_WORKSPACE || process.cwd()
+    const content = await composeContent(settings, ctx, workspace)
+    // Missing, outside or oversized files fail the step here, before anything is posted.
+    const files = await resolveFiles(settings.files, workspace, {
+      maxBytes: settings.filesMaxBytes
+    })
     if (settings.dryRun) {
-      core.info(dryRunReport(settings, content))
+      core.info(dryRunReport(settings, content, files))
       return
     }
-    const result = await deliver(settings, content, core, ctx.run_url)
+    if (settings.webhook) {
+      await deliverToWebhook(settings, settings.webhook, content, core, ctx.run_url)
+      await writeWebhookOutputs()
+      return
+    }
+    const result = await deliver(settings, content, core, ctx.run_url, files)
     await writeOutputs(result, settings)
   } catch (error) {
     const failOnError =
       settings?.failOnError ?? (error instanceof InputError ? error.failOnError : undefined) ?? true
     const message = explainFailure(error, {
-      room: settings?.room.given,
+      room: settings?.room?.given,
       impersonates: Boolean(settings?.alias || settings?.avatar)
     })
     if (failOnError) core.setFailed(message)
@@ -58,8 +75,11 @@ export async function run(): Promise<void> {
   }
 }
 
-async function composeContent(settings: Settings, ctx: WorkflowContext): Promise<Content> {
-  const workspace = process.env.GITHUB_WORKSPACE || process.cwd()
+async function composeContent(
+  settings: Settings,
+  ctx: WorkflowContext,
+  workspace: string
+): Promise<Content> {
   const templateFile = settings.templateFile
     ? await loadTemplateFile(settings.templateFile, workspace)
     : undefined
@@ -81,7 +101,12 @@ async function composeContent(settings: Settings, ctx: WorkflowContext): Promise
   )
   // Templates fill string values after the input was checked, so check again what will be sent.
   if (content.attachments) validateAttachments(content.attachments)
-  if (!content.text.trim() && !content.attachments?.length) {
+  // An update may bring only a reaction or files: the message then keeps its text.
+  const updates =
+    Boolean(settings.updateMessageId) ||
+    (Boolean(settings.messageKey) && settings.keyMode === 'update')
+  const followUps = Boolean(settings.reaction) || settings.files.length > 0
+  if (!content.text.trim() && !content.attachments?.length && !(updates && followUps)) {
     throw new InputError(
       'message',
       'nothing to post: message, attachments and template-file are all empty and preset is none.'

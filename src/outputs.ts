@@ -1,6 +1,13 @@
 import * as core from '@actions/core'
+import type { Action } from './conversation.js'
 import type { Delivery } from './post.js'
 import type { Settings } from './settings.js'
+
+const DONE: Record<Action, string> = {
+  posted: 'Posted to',
+  replied: 'Replied in',
+  updated: 'Updated in'
+}
 
 /** Every output of the action, by name, as action.yml declares them. */
 export function outputsOf(delivery: Delivery, serverUrl: URL): Record<string, string> {
@@ -12,7 +19,8 @@ export function outputsOf(delivery: Delivery, serverUrl: URL): Record<string, st
     'room-type': room.type,
     'thread-id': delivery.threadId,
     ts: isoTime(message.ts),
-    'message-url': messageUrl(serverUrl, room, message._id)
+    'message-url': messageUrl(serverUrl, room, message._id),
+    action: delivery.action
   }
 }
 
@@ -45,10 +53,10 @@ export async function writeOutputs(
   const outputs = outputsOf(delivery, settings.serverUrl)
   for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value)
   const where = delivery.room.type === 'd' ? `@${delivery.room.name}` : `#${delivery.room.name}`
-  core.info(`Posted to ${where}: ${outputs['message-url']}`)
+  core.info(`${DONE[delivery.action]} ${where}: ${outputs['message-url']}`)
   if (process.env.GITHUB_STEP_SUMMARY) {
     await core.summary
-      .addHeading('Rocket.Chat message posted', 3)
+      .addHeading(`Rocket.Chat message ${delivery.action}`, 3)
       .addTable([
         [
           { data: 'Output', header: true },
@@ -60,4 +68,21 @@ export async function writeOutputs(
       .write()
   }
   return outputs
+}
+
+/**
+ * A webhook answers without the message, so only `action` is set; the message outputs stay
+ * empty, and the summary says why.
+ */
+export async function writeWebhookOutputs(): Promise<void> {
+  core.setOutput('action', 'posted')
+  const why =
+    'An incoming webhook does not say which message it posted: message-id, room-id and the other message outputs are empty.'
+  core.info(`Posted through the incoming webhook. ${why}`)
+  if (process.env.GITHUB_STEP_SUMMARY) {
+    await core.summary
+      .addHeading('Rocket.Chat message posted through an incoming webhook', 3)
+      .addRaw(why, true)
+      .write()
+  }
 }

@@ -1,29 +1,49 @@
+import {
+  findMessageToUpdate,
+  followUp,
+  roomOf,
+  sendAddressed,
+  type Action,
+  type Addressing,
+  type Sent
+} from './conversation.js'
+import { quote } from './errors.js'
+import { megabytes, type LocalFile } from './files.js'
 import type { Content } from './message/content.js'
 import { DEFAULT_MAX_LENGTH, split, truncate } from './message/length.js'
 import { publicSetting, sendMessageOnce } from './rocketchat/api.js'
 import { Deadline, RocketChatClient } from './rocketchat/client.js'
 import { RocketChatError } from './rocketchat/errors.js'
 import { newMessageId } from './rocketchat/ids.js'
-import { resolveRoom, type ResolvedRoom } from './rocketchat/rooms.js'
+import type { ResolvedRoom } from './rocketchat/rooms.js'
 import { createDispatcher } from './rocketchat/transport.js'
 import type { Logger, Message, OutgoingMessage } from './rocketchat/types.js'
+import { planUploads } from './rocketchat/uploads.js'
+import { postToWebhook, webhookBody, type Webhook } from './rocketchat/webhook.js'
 import type { Settings } from './settings.js'
 
 export interface Delivery {
+  /** The message posted, the reply in the keyed thread, or the message updated. */
   message: Message
   room: ResolvedRoom
   /** The thread the message is in, or the one its continuation parts went to. */
   threadId: string
   /** How many messages were posted (more than one when long-message is split). */
   parts: number
+  action: Action
 }
 
-/** Resolves the room and posts the content, exactly once, within the step's time budget. */
+/**
+ * Resolves the room and posts the content (or updates the message, or replies under it, as
+ * message-key and update-message-id ask), exactly once, then adds the reaction and the files,
+ * within the step's time budget.
+ */
 export async function deliver(
   settings: Settings,
   content: Content,
   log: Logger,
-  runUrl = ''
+  runUrl = '',
+  files: LocalFile[] = []
 ): Promise<Delivery> {
   const deadline = new Deadline(settings.timeoutMs)
   const dispatcher = createDispatcher(settings.serverUrl, {
@@ -40,8 +60,18 @@ export async function deliver(
       retries: settings.retries,
       log
     })
-    const room = await resolveRoom(client, settings.room)
-    log.debug(`Room ${settings.room.given} is ${room.id} (type ${room.type}).`)
+    // Before anything is posted: a file over the server's own limit fails the step now.
+    const uploads = files.length ? await planUploads(client, files) : undefined
+    const target = settings.updateMessageId
+      ? await findMessageToUpdate(client, settings.updateMessageId)
+      : undefined
+    const room = await roomOf(client, settings.room, target)
+    log.debug(`Room ${settings.room?.given ?? room.id} is ${room.id} (type ${room.type}).`)
+    const addressing: Addressing = target
+      ? { kind: 'existing', message: target }
+      : settings.messageKey
+        ? { kind: 'key', key: settings.messageKey, mode: settings.keyMode }
+        : { kind: 'new' }
 
     const base: Omit<OutgoingMessage, '_id' | 'msg'> = {
       rid: room.id,
@@ -52,17 +82,15 @@ export async function deliver(
       ...(settings.threadBroadcast && { tshow: true })
     }
     const attachments = content.attachments?.length ? { attachments: content.attachments } : {}
+    const options = { serverUrl: settings.serverUrl, log }
+    const send = (msg: string): Promise<Sent> =>
+      sendAddressed(client, addressing, { ...base, ...attachments, msg }, options)
 
     let limit = await messageLimit(client, settings, content.text)
     let parts = fit(content.text, limit, settings, log, runUrl)
-    let first: Message
+    let sent: Sent
     try {
-      first = await sendMessageOnce(client, {
-        ...base,
-        ...attachments,
-        _id: newMessageId(),
-        msg: parts[0]
-      })
+      sent = await send(parts[0])
     } catch (error) {
       // The server's limit can be below the default 5000; learn it and fit the text again.
       const tooLong =
@@ -73,21 +101,77 @@ export async function deliver(
       if (learned === undefined || learned >= limit) throw error
       limit = learned
       parts = fit(content.text, limit, settings, log, runUrl)
-      first = await sendMessageOnce(client, {
-        ...base,
-        ...attachments,
-        _id: newMessageId(),
-        msg: parts[0]
-      })
+      sent = await send(parts[0])
     }
 
-    const threadId = first.tmid ?? (parts.length > 1 ? first._id : '')
+    const first = sent.message
+    const threadId = sent.threadId || (parts.length > 1 ? first._id : '')
     for (const part of parts.slice(1)) {
       await sendMessageOnce(client, { ...base, _id: newMessageId(), msg: part, tmid: threadId })
     }
-    return { message: first, room: withSender(room, first), threadId, parts: parts.length }
+    await followUp(client, sent, { reaction: settings.reaction, uploads, look: base, log })
+    return {
+      message: first,
+      room: withSender(room, first),
+      threadId,
+      parts: parts.length,
+      action: sent.action
+    }
   } finally {
     await dispatcher.destroy()
+  }
+}
+
+/**
+ * Posts the content through an incoming webhook: no room to resolve, and no message comes
+ * back, so nothing follows it. At most once (see postToWebhook).
+ */
+export async function deliverToWebhook(
+  settings: Settings,
+  hook: Webhook,
+  content: Content,
+  log: Logger,
+  runUrl = ''
+): Promise<void> {
+  const deadline = new Deadline(settings.timeoutMs)
+  const dispatcher = createDispatcher(hook.url, { proxy: settings.proxy, caCert: settings.caCert })
+  try {
+    // Only for Message_MaxAllowedSize, a public setting: no credentials are needed.
+    const client = new RocketChatClient({
+      serverUrl: hook.server,
+      userId: '',
+      authToken: '',
+      dispatcher,
+      deadline,
+      retries: settings.retries,
+      log
+    })
+    const [text] = fit(
+      content.text,
+      await messageLimit(client, settings, content.text),
+      settings,
+      log,
+      runUrl
+    )
+    await postToWebhook(hook, webhookMessage(settings, content, text), {
+      dispatcher,
+      deadline,
+      retries: settings.retries,
+      log
+    })
+  } finally {
+    await dispatcher.destroy()
+  }
+}
+
+function webhookMessage(settings: Settings, content: Content, text: string) {
+  return {
+    text,
+    alias: content.alias,
+    emoji: settings.emoji,
+    avatar: settings.avatar,
+    attachments: content.attachments,
+    tmid: settings.threadId
   }
 }
 
@@ -147,11 +231,28 @@ function withSender(room: ResolvedRoom, message: Message): ResolvedRoom {
 }
 
 /** What a dry run prints: the exact request, with the room left as given. */
-export function dryRunReport(settings: Settings, content: Content): string {
+export function dryRunReport(
+  settings: Settings,
+  content: Content,
+  files: LocalFile[] = []
+): string {
+  const header = 'Dry run: nothing is sent. This request would be made:'
+  if (settings.webhook) {
+    const body = webhookBody(webhookMessage(settings, content, content.text))
+    // The path holds the webhook's token: never printed.
+    const url = `${settings.webhook.server.href.replace(/\/$/, '')}/hooks/***`
+    return `${header}\nPOST ${url}\n${JSON.stringify(body, null, 2)}`
+  }
   const body = {
     message: {
-      _id: '(generated per message)',
-      rid: `(room ${settings.room.given}, resolved when sending)`,
+      _id: settings.updateMessageId
+        ? settings.updateMessageId
+        : settings.messageKey
+          ? `(derived from message-key ${quote(settings.messageKey)} and the room)`
+          : '(generated per message)',
+      rid: settings.room
+        ? `(room ${settings.room.given}, resolved when sending)`
+        : '(the room of update-message-id)',
       msg: content.text,
       ...(content.alias && { alias: content.alias }),
       ...(settings.emoji && { emoji: settings.emoji }),
@@ -162,5 +263,16 @@ export function dryRunReport(settings: Settings, content: Content): string {
     }
   }
   const url = `${settings.serverUrl.href.replace(/\/$/, '')}/api/v1/chat.sendMessage`
-  return `Dry run: nothing is sent. This request would be made:\nPOST ${url}\n${JSON.stringify(body, null, 2)}`
+  const notes = [
+    settings.updateMessageId &&
+      'update-message-id: only the text is sent, with chat.update, to the message with this id.',
+    settings.messageKey &&
+      (settings.keyMode === 'thread'
+        ? 'message-key, thread mode: the first step posts this message; later steps post it as a reply in its thread.'
+        : 'message-key, update mode: the first step posts this message; later steps update its text with chat.update.'),
+    settings.reaction && `Then the reaction ${settings.reaction} is added.`,
+    files.length &&
+      `Then ${files.length} file${files.length === 1 ? ' is' : 's are'} uploaded: ${files.map((f) => `${f.shown} (${megabytes(f.size)})`).join(', ')}.`
+  ].filter(Boolean)
+  return [`${header}\nPOST ${url}\n${JSON.stringify(body, null, 2)}`, ...notes].join('\n')
 }

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs'
+import type { KeyMode } from './conversation.js'
 import { InputError, quote } from './errors.js'
 import { parseAttachmentsInput, type Attachment } from './message/attachments.js'
 import type { AllowedMentions, Preset } from './message/content.js'
 import type { RoomRef } from './rocketchat/types.js'
+import { parseWebhookUrl, type Webhook } from './rocketchat/webhook.js'
 
 export type { RoomRef } from './rocketchat/types.js'
 
@@ -13,7 +15,8 @@ export interface Settings {
   serverUrl: URL
   authToken: string
   userId: string
-  room: RoomRef
+  /** Absent with webhook-url (the integration has its channel), or update-message-id alone. */
+  room?: RoomRef
   message: string
   attachments?: Attachment[]
   alias: string
@@ -21,6 +24,18 @@ export interface Settings {
   avatar: string
   threadId: string
   threadBroadcast: boolean
+  /** '' when not given. */
+  messageKey: string
+  keyMode: KeyMode
+  /** '' when not given. */
+  updateMessageId: string
+  /** :short_code:, '' when not given. */
+  reaction: string
+  /** Paths and globs in the workspace, one per line of the input. */
+  files: string[]
+  filesMaxBytes: number
+  /** Set: post through this incoming webhook, without auth-token, user-id or room. */
+  webhook?: Webhook
   template: boolean
   templateFile: string
   preset: Preset
@@ -48,6 +63,7 @@ export const INPUT_NAMES = [
   'server-url',
   'auth-token',
   'user-id',
+  'webhook-url',
   'room',
   'message',
   'attachments',
@@ -56,6 +72,12 @@ export const INPUT_NAMES = [
   'avatar',
   'thread-id',
   'thread-broadcast',
+  'message-key',
+  'key-mode',
+  'update-message-id',
+  'reaction',
+  'files',
+  'files-max-mb',
   'template',
   'template-file',
   'preset',
@@ -78,42 +100,96 @@ export const INPUT_NAMES = [
  * masked by the caller before anything can be printed.
  */
 export function readSettings(getInput: GetInput): Settings {
-  // The token is read first so that it is masked before any other input can fail.
+  // The secrets are read first so that they are masked before any other input can fail.
   const authToken = getInput('auth-token')
+  const webhookUrl = getInput('webhook-url')
   // Read early, so that run() can honour it even when another input is bad.
   const failOnError = readBoolean(getInput, 'fail-on-error', true)
   try {
-    return readRest(getInput, authToken, failOnError)
+    return readRest(getInput, authToken, webhookUrl, failOnError)
   } catch (error) {
     if (error instanceof InputError) error.failOnError = failOnError
     throw error
   }
 }
 
-function readRest(getInput: GetInput, authToken: string, failOnError: boolean): Settings {
+function readRest(
+  getInput: GetInput,
+  authToken: string,
+  webhookUrl: string,
+  failOnError: boolean
+): Settings {
   const warnings: string[] = []
   const dryRun = readBoolean(getInput, 'dry-run', false)
 
   const userId = getInput('user-id')
-  if (!dryRun) {
+  const webhook = webhookUrl ? parseWebhookUrl(webhookUrl) : undefined
+  if (webhook) {
+    for (const [input, given] of [
+      ['auth-token', authToken],
+      ['user-id', userId]
+    ]) {
+      if (given) {
+        throw new InputError(
+          input,
+          'cannot be used with webhook-url: give auth-token and user-id to post through the REST API, or webhook-url alone.'
+        )
+      }
+    }
+  } else if (!dryRun) {
     if (!authToken)
       throw new InputError(
         'auth-token',
-        'is required: a personal access token of the posting user.'
+        'is required (or webhook-url): a personal access token of the posting user.'
       )
     if (!userId)
       throw new InputError('user-id', 'is required: the id of the user the token belongs to.')
   }
 
-  const serverUrl = readServerUrl(getInput('server-url'), warnings, dryRun)
-  const room = readRoom(getInput('room'))
+  const serverUrl = webhook
+    ? webhookServer(webhook, getInput('server-url'), warnings, dryRun)
+    : readServerUrl(getInput('server-url'), warnings, dryRun)
   const threadId = getInput('thread-id')
+  const messageKey = readMessageKey(getInput('message-key'))
+  const keyMode = readChoice(getInput, 'key-mode', ['update', 'thread'], 'update')
+  const updateMessageId = readUpdateMessageId(getInput('update-message-id'))
+  const longMessage = readChoice(
+    getInput,
+    'long-message',
+    ['truncate', 'split', 'fail'],
+    'truncate'
+  )
+  checkAddressing({ messageKey, keyMode, updateMessageId, threadId, longMessage })
   const threadBroadcast = readBoolean(getInput, 'thread-broadcast', false)
-  if (threadBroadcast && !threadId) {
+  if (threadBroadcast && !threadId && !(messageKey && keyMode === 'thread')) {
     throw new InputError(
       'thread-broadcast',
-      'is true but thread-id is empty: broadcast only applies to a thread reply.'
+      'is true but thread-id is empty: broadcast only applies to a thread reply (thread-id, or message-key with key-mode thread).'
     )
+  }
+  const rawRoom = getInput('room')
+  if (webhook && rawRoom) {
+    throw new InputError(
+      'room',
+      "cannot be used with webhook-url: a webhook posts to its integration's channel (Administration > Integrations), and the server refuses another unless the integration allows overriding it. Remove room, or use auth-token and user-id to choose the room."
+    )
+  }
+  // update-message-id alone: the message's room, found from the message.
+  const room = webhook || (updateMessageId && !rawRoom) ? undefined : readRoom(rawRoom)
+  const reaction = readEmoji(getInput('reaction'), 'reaction')
+  const files = getInput('files')
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean)
+  if (webhook) {
+    refuseWithWebhook({
+      'message-key': messageKey,
+      'update-message-id': updateMessageId,
+      reaction,
+      files: files.join(','),
+      'thread-broadcast': threadBroadcast ? 'true' : '',
+      'long-message': longMessage === 'split' ? 'split' : ''
+    })
   }
   const avatar = getInput('avatar')
   if (avatar && /^\s*javascript:/i.test(avatar)) {
@@ -132,6 +208,13 @@ function readRest(getInput: GetInput, authToken: string, failOnError: boolean): 
     avatar,
     threadId,
     threadBroadcast,
+    messageKey,
+    keyMode,
+    updateMessageId,
+    reaction,
+    files,
+    filesMaxBytes: readInteger(getInput, 'files-max-mb', 10, 1, 1024) * 1024 * 1024,
+    webhook,
     template: readBoolean(getInput, 'template', true),
     templateFile: getInput('template-file'),
     preset: readChoice(getInput, 'preset', ['auto', 'status', 'release', 'none'], 'auto'),
@@ -143,7 +226,7 @@ function readRest(getInput: GetInput, authToken: string, failOnError: boolean): 
     timeoutMs: readInteger(getInput, 'timeout-seconds', 120, 1, 3600) * 1000,
     proxy: readProxy(getInput('proxy')),
     caCert: readCaCert(getInput('ca-cert')),
-    longMessage: readChoice(getInput, 'long-message', ['truncate', 'split', 'fail'], 'truncate'),
+    longMessage,
     maxMessageLength: readOptionalInteger(getInput, 'max-message-length', 1, 10_000_000),
     failOnError,
     dryRun,
@@ -189,6 +272,26 @@ function readServerUrl(raw: string, warnings: string[], dryRun: boolean): URL {
   return url
 }
 
+// The webhook URL names the server; server-url may repeat it, not contradict it.
+function webhookServer(webhook: Webhook, raw: string, warnings: string[], dryRun: boolean): URL {
+  if (raw) {
+    const given = readServerUrl(raw, [], dryRun)
+    if (given.href.replace(/\/$/, '') !== webhook.server.href.replace(/\/$/, '')) {
+      throw new InputError(
+        'server-url',
+        `${quote(raw)} is not the server of webhook-url (${webhook.server.host}). Leave server-url empty with webhook-url.`
+      )
+    }
+  }
+  const { hostname, protocol } = webhook.server
+  if (protocol === 'http:' && !isLoopback(hostname) && !dryRun) {
+    warnings.push(
+      `webhook-url uses plain http to ${hostname}: its token travels in clear text. Use https.`
+    )
+  }
+  return webhook.server
+}
+
 function isLoopback(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname)
 }
@@ -216,16 +319,98 @@ function readRoom(raw: string): RoomRef {
   return { kind: 'id-or-name', value: raw, given: raw }
 }
 
-function readEmoji(raw: string): string {
+function readEmoji(raw: string, input = 'emoji'): string {
   if (!raw) return ''
   const name = raw.replace(/^:|:$/g, '')
   if (!/^[\w+-]+$/.test(name)) {
     throw new InputError(
-      'emoji',
+      input,
       `${quote(raw)} is not an emoji short code. Expected for example :rocket:.`
     )
   }
   return `:${name}:`
+}
+
+function readMessageKey(raw: string): string {
+  if (/[\r\n]/.test(raw)) {
+    throw new InputError('message-key', `${quote(raw)} spans lines; a key is one line.`)
+  }
+  if (raw.length > 200) {
+    throw new InputError(
+      'message-key',
+      `is ${raw.length} characters; at most 200. Keys like deploy-\${{ github.run_id }} or pr-42 are enough.`
+    )
+  }
+  return raw
+}
+
+function readUpdateMessageId(raw: string): string {
+  if (raw && !/^\S{1,128}$/.test(raw)) {
+    throw new InputError(
+      'update-message-id',
+      `${quote(raw)} is not a message id: expected the message-id output of the step that posted it.`
+    )
+  }
+  return raw
+}
+
+/** Inputs that pick the message must agree on one way of finding it. */
+function checkAddressing(given: {
+  messageKey: string
+  keyMode: KeyMode
+  updateMessageId: string
+  threadId: string
+  longMessage: LongMessage
+}): void {
+  const { messageKey, keyMode, updateMessageId, threadId, longMessage } = given
+  if (keyMode === 'thread' && !messageKey) {
+    throw new InputError(
+      'key-mode',
+      'is thread but message-key is empty: the thread is the message the key names.'
+    )
+  }
+  if (updateMessageId && messageKey) {
+    throw new InputError(
+      'update-message-id',
+      'cannot be combined with message-key: each names the message to update; give one.'
+    )
+  }
+  if (threadId && (updateMessageId || (messageKey && keyMode === 'thread'))) {
+    throw new InputError(
+      'thread-id',
+      updateMessageId
+        ? 'cannot be combined with update-message-id: an update leaves the message where it is.'
+        : 'cannot be combined with message-key in thread mode: the keyed message is the thread.'
+    )
+  }
+  if (longMessage === 'split' && (updateMessageId || (messageKey && keyMode === 'update'))) {
+    throw new InputError(
+      'long-message',
+      'split cannot be used when a message is updated (update-message-id, or message-key in update mode): an update changes one message. Use truncate or fail.'
+    )
+  }
+}
+
+// What a webhook cannot do: it posts new messages only and answers without the message.
+const WEBHOOK_CANNOT: Record<string, string> = {
+  'message-key': 'the webhook does not say which message it posted, so no later step can find it',
+  'update-message-id': 'a webhook can only post new messages',
+  reaction: 'the webhook does not say which message it posted, so there is nothing to react to',
+  files: 'a webhook takes no files',
+  'thread-broadcast': 'a webhook cannot show a thread reply in the room',
+  'long-message':
+    'split posts the rest as replies to the first part, whose id a webhook does not return; use truncate or fail'
+}
+
+function refuseWithWebhook(given: Record<string, string>): void {
+  for (const [input, value] of Object.entries(given)) {
+    if (value) {
+      throw new InputError(
+        input,
+        `cannot be used with webhook-url: ${WEBHOOK_CANNOT[input]}. Use auth-token and user-id for it.`
+      )
+    }
+  }
 }
 
 function readMentionIf(raw: string): string[] {

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { Dispatcher } from 'undici'
+import { FormData, type Dispatcher } from 'undici'
 import { DeadlineError, NetworkError, RocketChatError } from './errors.js'
 import { attempt, proxyOf, type RawResponse } from './transport.js'
 import type { Logger } from './types.js'
@@ -38,6 +38,7 @@ const MAX_REQUEST_MS = 60_000
 
 export interface CallOptions {
   query?: Record<string, string>
+  /** Sent as JSON; a FormData is sent as multipart/form-data (uploads). */
   body?: unknown
   /** Send without credentials (public endpoints). */
   anonymous?: boolean
@@ -174,8 +175,11 @@ export class RocketChatClient {
       headers['x-user-id'] = userId
       headers['x-auth-token'] = authToken
     }
-    let body: string | undefined
-    if (options.body !== undefined) {
+    let body: string | FormData | undefined
+    if (options.body instanceof FormData) {
+      // undici writes the multipart Content-Type with its boundary, and re-encodes per attempt.
+      body = options.body
+    } else if (options.body !== undefined) {
       // Without this header the server silently turns the body into a character-spread object.
       headers['content-type'] = 'application/json'
       body = JSON.stringify(options.body)

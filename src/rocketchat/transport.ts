@@ -1,6 +1,6 @@
 import { BlockList, isIP } from 'node:net'
 import * as tls from 'node:tls'
-import { Agent, ProxyAgent, request, type Dispatcher } from 'undici'
+import { Agent, ProxyAgent, request, type Dispatcher, type FormData } from 'undici'
 import { NetworkError, type NetworkFailure } from './errors.js'
 
 export interface NetworkOptions {
@@ -199,7 +199,7 @@ export interface AttemptOptions {
   method: 'GET' | 'POST'
   url: URL
   headers: Record<string, string>
-  body?: string
+  body?: string | FormData
   timeoutMs: number
   endpoint: string
 }

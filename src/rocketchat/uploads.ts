@@ -1,0 +1,197 @@
+import { readFile } from 'node:fs/promises'
+import { FormData } from 'undici'
+import { InputError, quote } from '../errors.js'
+import { megabytes, type LocalFile } from '../files.js'
+import { publicSetting } from './api.js'
+import type { RocketChatClient } from './client.js'
+import { DeadlineError, RocketChatError } from './errors.js'
+import { explainFailure } from './explain.js'
+import type { Logger, Message } from './types.js'
+
+/**
+ * The two ways to post a file: `rooms.media` (a temporary upload) then `rooms.mediaConfirm`
+ * (the message), from 6.10 and the only one since 8.0; `rooms.upload` (both in one call),
+ * deprecated in 6.10 and removed in 8.0.
+ */
+export type UploadRoute = 'rooms.media' | 'rooms.upload'
+
+/** What uploading needs, settled before the message is posted. */
+export interface UploadPlan {
+  route: UploadRoute
+  files: LocalFile[]
+}
+
+/** Where the file messages go and how they look (like the message they follow). */
+export interface UploadTarget {
+  roomId: string
+  /** Thread to post them in; none: in the room. */
+  tmid?: string
+  alias?: string
+  emoji?: string
+  avatar?: string
+}
+
+/** A file that could not be uploaded; the message says which and why. */
+export class UploadError extends Error {
+  constructor(
+    readonly file: LocalFile,
+    reason: string
+  ) {
+    super(`Could not upload ${quote(file.shown)}: ${reason}`)
+    this.name = 'UploadError'
+  }
+}
+
+/** The upload route of a server version as /api/info gives it ("major.minor"). */
+export function uploadRouteFor(version: string | undefined): UploadRoute {
+  const match = /^(\d+)\.(\d+)/.exec(version ?? '')
+  // A server that hides its version is most likely recent; rooms.upload stays the fallback.
+  if (!match) return 'rooms.media'
+  const [major, minor] = [Number(match[1]), Number(match[2])]
+  return major > 6 || (major === 6 && minor >= 10) ? 'rooms.media' : 'rooms.upload'
+}
+
+/** The version /api/info tells anyone ("8.8"); undefined when the server does not say. */
+export async function serverVersion(client: RocketChatClient): Promise<string | undefined> {
+  try {
+    const info = await client.get<{ version?: unknown }>('info', undefined, { anonymous: true })
+    return typeof info.version === 'string' ? info.version : undefined
+  } catch (error) {
+    if (error instanceof DeadlineError) throw error
+    return undefined
+  }
+}
+
+/**
+ * Settles how to upload, and checks each file against the server's own size limit
+ * (FileUpload_MaxFileSize, a public setting), so that a file the server would refuse fails
+ * the step before the message is posted.
+ */
+export async function planUploads(
+  client: RocketChatClient,
+  files: LocalFile[]
+): Promise<UploadPlan> {
+  const [version, maxSize] = await Promise.all([
+    serverVersion(client),
+    publicSetting(client, 'FileUpload_MaxFileSize')
+  ])
+  // The server reads zero or less as "no limit".
+  const limit = Number(maxSize)
+  const tooBig = limit > 0 ? files.find((f) => f.size > limit) : undefined
+  if (tooBig) {
+    throw new InputError(
+      'files',
+      `${quote(tooBig.shown)} is ${megabytes(tooBig.size)}, over the server's limit for uploads (FileUpload_MaxFileSize, ${megabytes(limit)}).`
+    )
+  }
+  return { route: uploadRouteFor(version), files }
+}
+
+/**
+ * Posts each file as its own message, in order, and returns those messages. A file message
+ * whose answer was lost may be posted again when retried: the server picks its id, so, unlike
+ * a text message, it cannot be recognised.
+ */
+export async function uploadFiles(
+  client: RocketChatClient,
+  plan: UploadPlan,
+  target: UploadTarget,
+  log: Logger
+): Promise<Message[]> {
+  let route = plan.route
+  const posted: Message[] = []
+  for (const file of plan.files) {
+    log.info(
+      `Uploading ${file.shown} (${megabytes(file.size)}) ${target.tmid ? `into the thread ${target.tmid}` : 'into the room'}.`
+    )
+    let message: Message | undefined
+    try {
+      message = await upload(client, route, file, target).catch((error: unknown) => {
+        // The version was hidden or wrong: the server is older than rooms.media.
+        if (route === 'rooms.upload' || !(error instanceof RocketChatError && error.status === 404))
+          throw error
+        log.info('The server has no rooms.media: uploading with rooms.upload, as before 6.10.')
+        route = 'rooms.upload'
+        return upload(client, route, file, target)
+      })
+    } catch (error) {
+      throw new UploadError(file, explainFailure(error))
+    }
+    if (message) posted.push(message)
+  }
+  return posted
+}
+
+function upload(
+  client: RocketChatClient,
+  route: UploadRoute,
+  file: LocalFile,
+  target: UploadTarget
+): Promise<Message | undefined> {
+  return route === 'rooms.upload'
+    ? uploadInOneCall(client, file, target)
+    : uploadAndConfirm(client, file, target)
+}
+
+async function uploadAndConfirm(
+  client: RocketChatClient,
+  file: LocalFile,
+  target: UploadTarget
+): Promise<Message | undefined> {
+  const room = encodeURIComponent(target.roomId)
+  // A temporary upload that is never confirmed expires after a day, so retrying is harmless.
+  const { file: uploaded } = await client.post<{ file: { _id: string } }>(
+    `rooms.media/${room}`,
+    await formWith(file)
+  )
+  let doubt = false
+  try {
+    const { message } = await client.post<{ message: Message }>(
+      `rooms.mediaConfirm/${room}/${encodeURIComponent(uploaded._id)}`,
+      { ...look(target), ...(target.tmid && { tmid: target.tmid }) },
+      {
+        // The message cannot be looked up (the server picks its id): remember the doubt, resend.
+        checkDelivered: async () => {
+          doubt = true
+          return undefined
+        }
+      }
+    )
+    return message
+  } catch (error) {
+    // A server that refuses to confirm an upload twice is saying the lost attempt landed.
+    if (doubt && error instanceof RocketChatError && error.errorType === 'invalid-file') {
+      return undefined
+    }
+    throw error
+  }
+}
+
+async function uploadInOneCall(
+  client: RocketChatClient,
+  file: LocalFile,
+  target: UploadTarget
+): Promise<Message> {
+  const form = await formWith(file)
+  for (const [name, value] of Object.entries({ ...look(target), tmid: target.tmid })) {
+    if (value) form.append(name, value)
+  }
+  const { message } = await client.post<{ message: Message }>(
+    `rooms.upload/${encodeURIComponent(target.roomId)}`,
+    form
+  )
+  return message
+}
+
+function look(target: UploadTarget): Record<string, string> {
+  const { alias, emoji, avatar } = target
+  return { ...(alias && { alias }), ...(emoji && { emoji }), ...(avatar && { avatar }) }
+}
+
+// Read whole (files-max-mb bounds it) so that a retry can send the same bytes again. undici's
+// own FormData: the one its request() knows how to encode.
+async function formWith(file: LocalFile): Promise<FormData> {
+  const form = new FormData()
+  form.append('file', new Blob([await readFile(file.path)], { type: file.type }), file.name)
+  return form
+}
