@@ -17,6 +17,7 @@ import { createDispatcher } from '../src/rocketchat/transport.js'
 import type { Message } from '../src/rocketchat/types.js'
 import { startFakeRocketChat, SEED } from '../test/fake-rocketchat/server.mjs'
 import { ROOT } from './helpers/action.js'
+import { failureOf } from './helpers/failure.js'
 
 type Fake = Awaited<ReturnType<typeof startFakeRocketChat>>
 interface Logged {
@@ -72,15 +73,6 @@ function requestsTo(fake: Fake, route: string, from = 0) {
 
 function outgoing(text: string) {
   return { _id: newMessageId(), rid: SEED.rooms.general.id, msg: text }
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('expected a failure')
 }
 
 /** A port on loopback where nothing listens. */

@@ -15,6 +15,7 @@ import { keyedMessageId } from '../src/rocketchat/keys.js'
 import { addReaction, updateMessage } from '../src/rocketchat/messages.js'
 import { startFakeRocketChat, SEED } from '../test/fake-rocketchat/server.mjs'
 import { fakeClient, type FakeClient } from './helpers/fake-client.js'
+import { failureOf } from './helpers/failure.js'
 
 type Fake = Awaited<ReturnType<typeof startFakeRocketChat>>
 type Stored = Record<string, unknown> & { _id: string; rid: string; msg: string; tmid?: string }
@@ -72,15 +73,6 @@ function repliesTo(id: string): Stored[] {
 
 function requestsTo(route: string, from: number) {
   return fake.requests.slice(from).filter((r: { path: string }) => r.path === `/api/v1/${route}`)
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('expected a failure')
 }
 
 describe('message-key, update mode', () => {

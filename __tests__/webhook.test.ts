@@ -18,6 +18,7 @@ import {
   type WebhookMessage
 } from '../src/rocketchat/webhook.js'
 import { startFakeRocketChat, SEED } from '../test/fake-rocketchat/server.mjs'
+import { failureOf } from './helpers/failure.js'
 
 type Fake = Awaited<ReturnType<typeof startFakeRocketChat>>
 type Stored = Record<string, unknown> & { _id: string; rid: string; msg: string }
@@ -54,15 +55,6 @@ function post(
     backoffMs: 10,
     log: { info: (m) => info.push(m), warning: (m) => info.push(m), debug: () => undefined }
   })
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('expected a failure')
 }
 
 function hookRequests(from = 0) {
