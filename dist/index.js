@@ -33703,29 +33703,35 @@ async function getMessage(client, msgId, options = {}) {
     }
 }
 /**
- * Posts a message exactly once. The id is ours, so an attempt whose outcome is unknown is
+ * Sends a message with our own id, exactly once. An attempt whose outcome is unknown is
  * checked with chat.getMessage before sending again, and the server's answer to a duplicate
  * id (a TypeError about 'starred', storing nothing) means the message is already there.
  */
-async function sendMessageOnce(client, message) {
+async function sendWithId(client, message) {
+    let doubt = false;
     // A check that fails is followed by a resend, which is safe, so it is not tried hard. What
     // it finds stands in for sendMessage's answer, so it has the same shape.
     const check = async () => {
+        doubt = true;
         const found = await getMessage(client, message._id, { retries: 1 });
         return found && { message: found };
     };
     try {
         const { message: stored } = await client.post('chat.sendMessage', { message }, { checkDelivered: check });
-        return stored;
+        return { message: stored, doubt, duplicate: false, fetched: true };
     }
     catch (error) {
         if (!isDuplicateIdError(error))
             throw error;
-        // Delivered by an earlier attempt. The outputs want the stored message, but failing to
-        // fetch it must not fail the step: a re-run would post the message a second time.
         const stored = await getMessage(client, message._id).catch(() => undefined);
-        return stored ?? { ...message };
+        return { message: stored ?? { ...message }, doubt, duplicate: true, fetched: Boolean(stored) };
     }
+}
+/** Posts a message exactly once and returns what the server stored. */
+async function sendMessageOnce(client, message) {
+    // A duplicate whose message cannot be fetched still counts as delivered: failing the step
+    // would make a re-run post it a second time.
+    return (await sendWithId(client, message)).message;
 }
 /** The real server's answer to a client `_id` that already exists (see rocketchat-api.md 3.2). */
 function isDuplicateIdError(error) {
@@ -34283,27 +34289,13 @@ function withContent(draft, key) {
  * answer was lost. `isNew` tells the caller whether to update or reply instead.
  */
 async function createOnce(client, message) {
-    let doubt = false;
-    try {
-        const { message: stored } = await client.post('chat.sendMessage', { message }, {
-            // As sendMessageOnce does: a failed check is followed by a resend, which is safe.
-            checkDelivered: async () => {
-                doubt = true;
-                const found = await getMessage(client, message._id, { retries: 1 });
-                return found && { message: found };
-            }
-        });
-        // After a lost answer, what is there counts as this step's only if it says the same.
-        return { message: stored, isNew: !doubt || stored.msg === message.msg };
+    const sent = await sendWithId(client, message);
+    if (sent.duplicate && !sent.fetched) {
+        throw new Error(`A message with id ${message._id} exists but could not be read back; run the step again.`);
     }
-    catch (error) {
-        if (!isDuplicateIdError(error))
-            throw error;
-        const stored = await getMessage(client, message._id);
-        if (!stored)
-            throw error;
-        return { message: stored, isNew: doubt && stored.msg === message.msg };
-    }
+    // After a lost answer, what is there counts as this step's only if it says the same.
+    const same = sent.message.msg === message.msg;
+    return { message: sent.message, isNew: sent.duplicate ? sent.doubt && same : !sent.doubt || same };
 }
 
 ;// CONCATENATED MODULE: external "node:timers/promises"

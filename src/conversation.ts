@@ -1,5 +1,5 @@
 import { quote } from './errors.js'
-import { getMessage, isDuplicateIdError, sendMessageOnce } from './rocketchat/api.js'
+import { getMessage, sendMessageOnce, sendWithId } from './rocketchat/api.js'
 import type { RocketChatClient } from './rocketchat/client.js'
 import { newMessageId } from './rocketchat/ids.js'
 import { keyedMessageId } from './rocketchat/keys.js'
@@ -236,26 +236,13 @@ async function createOnce(
   client: RocketChatClient,
   message: OutgoingMessage
 ): Promise<{ message: Message; isNew: boolean }> {
-  let doubt = false
-  try {
-    const { message: stored } = await client.post<{ message: Message }>(
-      'chat.sendMessage',
-      { message },
-      {
-        // As sendMessageOnce does: a failed check is followed by a resend, which is safe.
-        checkDelivered: async () => {
-          doubt = true
-          const found = await getMessage(client, message._id, { retries: 1 })
-          return found && { message: found }
-        }
-      }
+  const sent = await sendWithId(client, message)
+  if (sent.duplicate && !sent.fetched) {
+    throw new Error(
+      `A message with id ${message._id} exists but could not be read back; run the step again.`
     )
-    // After a lost answer, what is there counts as this step's only if it says the same.
-    return { message: stored, isNew: !doubt || stored.msg === message.msg }
-  } catch (error) {
-    if (!isDuplicateIdError(error)) throw error
-    const stored = await getMessage(client, message._id)
-    if (!stored) throw error
-    return { message: stored, isNew: doubt && stored.msg === message.msg }
   }
+  // After a lost answer, what is there counts as this step's only if it says the same.
+  const same = sent.message.msg === message.msg
+  return { message: sent.message, isNew: sent.duplicate ? sent.doubt && same : !sent.doubt || same }
 }

@@ -50,18 +50,32 @@ export async function getMessage(
   }
 }
 
+/** What happened to a message sent with a client-chosen id. */
+export interface SendOutcome {
+  /** The stored message; when it exists but could not be fetched, what was sent. */
+  message: Message
+  /** An attempt's outcome was unknown, so what is stored may come from an earlier attempt. */
+  doubt: boolean
+  /** The server refused the id as taken: a message with it was already there. */
+  duplicate: boolean
+  /** False when the message is known to exist but could not be read back. */
+  fetched: boolean
+}
+
 /**
- * Posts a message exactly once. The id is ours, so an attempt whose outcome is unknown is
+ * Sends a message with our own id, exactly once. An attempt whose outcome is unknown is
  * checked with chat.getMessage before sending again, and the server's answer to a duplicate
  * id (a TypeError about 'starred', storing nothing) means the message is already there.
  */
-export async function sendMessageOnce(
+export async function sendWithId(
   client: RocketChatClient,
   message: OutgoingMessage
-): Promise<Message> {
+): Promise<SendOutcome> {
+  let doubt = false
   // A check that fails is followed by a resend, which is safe, so it is not tried hard. What
   // it finds stands in for sendMessage's answer, so it has the same shape.
   const check = async (): Promise<{ message: Message } | undefined> => {
+    doubt = true
     const found = await getMessage(client, message._id, { retries: 1 })
     return found && { message: found }
   }
@@ -71,14 +85,22 @@ export async function sendMessageOnce(
       { message },
       { checkDelivered: check }
     )
-    return stored
+    return { message: stored, doubt, duplicate: false, fetched: true }
   } catch (error) {
     if (!isDuplicateIdError(error)) throw error
-    // Delivered by an earlier attempt. The outputs want the stored message, but failing to
-    // fetch it must not fail the step: a re-run would post the message a second time.
     const stored = await getMessage(client, message._id).catch(() => undefined)
-    return stored ?? { ...message }
+    return { message: stored ?? { ...message }, doubt, duplicate: true, fetched: Boolean(stored) }
   }
+}
+
+/** Posts a message exactly once and returns what the server stored. */
+export async function sendMessageOnce(
+  client: RocketChatClient,
+  message: OutgoingMessage
+): Promise<Message> {
+  // A duplicate whose message cannot be fetched still counts as delivered: failing the step
+  // would make a re-run post it a second time.
+  return (await sendWithId(client, message)).message
 }
 
 /** The real server's answer to a client `_id` that already exists (see rocketchat-api.md 3.2). */
