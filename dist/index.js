@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(724);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6800);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 724:
+/***/ 6800:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34300,56 +34300,12 @@ async function createOnce(client, message) {
 
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __nccwpck_require__(7030);
 // EXTERNAL MODULE: external "node:tls"
 var external_node_tls_ = __nccwpck_require__(1692);
-;// CONCATENATED MODULE: ./src/rocketchat/transport.ts
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
+;// CONCATENATED MODULE: ./src/rocketchat/proxy.ts
 
-
-
-
-const CONNECT_TIMEOUT_MS = 10_000;
-// Errors are worded differently through a proxy, and the proxy is logged once, so each
-// dispatcher remembers which proxy it uses without changing what createDispatcher returns.
-const proxies = new WeakMap();
-/** The proxy `dispatcher` sends through, or undefined for a direct connection. */
-function proxyOf(dispatcher) {
-    return proxies.get(dispatcher);
-}
-/**
- * Builds the one dispatcher used for every request to `target`: direct, or through
- * the proxy that curl would pick for it. Certificates are always verified.
- */
-function createDispatcher(target, options = {}) {
-    // Explicit, so that not even NODE_TLS_REJECT_UNAUTHORIZED=0 turns verification off.
-    const tlsOptions = {
-        rejectUnauthorized: true,
-        ...(options.caCert && { ca: [...defaultCertificates(), options.caCert] })
-    };
-    const env = options.env ?? process.env;
-    const chosen = options.proxy
-        ? { url: options.proxy, source: 'the proxy input' }
-        : proxyChoice(target, env);
-    if (!chosen) {
-        return new undici/* Agent */.g6({ connect: { ...tlsOptions, timeout: CONNECT_TIMEOUT_MS } });
-    }
-    const uri = proxyUrl(chosen.url, chosen.source);
-    const agent = new undici/* ProxyAgent */.kT({
-        uri: uri.href,
-        requestTls: tlsOptions,
-        proxyTls: { ...tlsOptions, timeout: CONNECT_TIMEOUT_MS }
-    });
-    proxies.set(agent, { shown: redactProxy(uri), host: uri.host, source: chosen.source });
-    return agent;
-}
-// The default set includes NODE_EXTRA_CA_CERTS (and the OS store under --use-system-ca);
-// passing `ca` replaces that set, so it is rebuilt rather than reduced to the bundled roots.
-function defaultCertificates() {
-    return typeof external_node_tls_.getCACertificates === 'function'
-        ? external_node_tls_.getCACertificates('default')
-        : external_node_tls_.rootCertificates;
-}
 /**
  * The proxy curl would use for `target`: `http_proxy` (lower case only, as curl does
  * for http), `HTTPS_PROXY`/`https_proxy`, `ALL_PROXY`/`all_proxy`, minus `NO_PROXY`.
@@ -34357,6 +34313,7 @@ function defaultCertificates() {
 function proxyFor(target, env) {
     return proxyChoice(target, env)?.url ?? '';
 }
+/** The proxy for `target` and the variable it came from, or undefined to go direct. */
 function proxyChoice(target, env) {
     const pick = (...names) => {
         const source = names.find((n) => env[n]);
@@ -34465,6 +34422,53 @@ function inRange(host, family, network, prefix) {
         return false;
     }
     return list.check(host, family === 6 ? 'ipv6' : 'ipv4');
+}
+
+;// CONCATENATED MODULE: ./src/rocketchat/transport.ts
+
+
+
+
+const CONNECT_TIMEOUT_MS = 10_000;
+// Errors are worded differently through a proxy, and the proxy is logged once, so each
+// dispatcher remembers which proxy it uses without changing what createDispatcher returns.
+const proxies = new WeakMap();
+/** The proxy `dispatcher` sends through, or undefined for a direct connection. */
+function proxyOf(dispatcher) {
+    return proxies.get(dispatcher);
+}
+/**
+ * Builds the one dispatcher used for every request to `target`: direct, or through
+ * the proxy that curl would pick for it. Certificates are always verified.
+ */
+function createDispatcher(target, options = {}) {
+    // Explicit, so that not even NODE_TLS_REJECT_UNAUTHORIZED=0 turns verification off.
+    const tlsOptions = {
+        rejectUnauthorized: true,
+        ...(options.caCert && { ca: [...defaultCertificates(), options.caCert] })
+    };
+    const env = options.env ?? process.env;
+    const chosen = options.proxy
+        ? { url: options.proxy, source: 'the proxy input' }
+        : proxyChoice(target, env);
+    if (!chosen) {
+        return new undici/* Agent */.g6({ connect: { ...tlsOptions, timeout: CONNECT_TIMEOUT_MS } });
+    }
+    const uri = proxyUrl(chosen.url, chosen.source);
+    const agent = new undici/* ProxyAgent */.kT({
+        uri: uri.href,
+        requestTls: tlsOptions,
+        proxyTls: { ...tlsOptions, timeout: CONNECT_TIMEOUT_MS }
+    });
+    proxies.set(agent, { shown: redactProxy(uri), host: uri.host, source: chosen.source });
+    return agent;
+}
+// The default set includes NODE_EXTRA_CA_CERTS (and the OS store under --use-system-ca);
+// passing `ca` replaces that set, so it is rebuilt rather than reduced to the bundled roots.
+function defaultCertificates() {
+    return typeof external_node_tls_.getCACertificates === 'function'
+        ? external_node_tls_.getCACertificates('default')
+        : external_node_tls_.rootCertificates;
 }
 /** One HTTP exchange; every failure to get an answer becomes a NetworkError naming its cause. */
 async function attempt(dispatcher, options) {

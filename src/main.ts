@@ -8,7 +8,7 @@ import { loadTemplateFile } from './message/template-file.js'
 import { writeOutputs, writeWebhookOutputs } from './outputs.js'
 import { deliver, deliverToWebhook, dryRunReport } from './post.js'
 import { explainFailure } from './rocketchat/explain.js'
-import { PROXY_VARIABLES, proxyPasswords } from './rocketchat/transport.js'
+import { PROXY_VARIABLES, proxyPasswords } from './rocketchat/proxy.js'
 import { webhookSecrets } from './rocketchat/webhook.js'
 import { readSettings, type Settings } from './settings.js'
 

@@ -8,12 +8,8 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { createProxy, type ProxyServer } from 'proxy'
-import {
-  createDispatcher,
-  proxyFor,
-  proxyOf,
-  proxyPasswords
-} from '../../src/rocketchat/transport.js'
+import { proxyFor, proxyPasswords } from '../../src/rocketchat/proxy.js'
+import { createDispatcher, proxyOf } from '../../src/rocketchat/transport.js'
 import { startFakeRocketChat } from '../../test/fake-rocketchat/server.mjs'
 import { USERS } from '../../test/fake-rocketchat/seed.mjs'
 import { ROOT, runAction, withoutMaskCommands, type ActionRun } from '../helpers/action.js'

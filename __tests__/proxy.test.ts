@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
-import { proxyFor } from '../src/rocketchat/transport.js'
+import { proxyFor } from '../src/rocketchat/proxy.js'
 import { rateLimitWait } from '../src/rocketchat/client.js'
 
-describe('transport.ts proxyFor', () => {
+describe('proxy.ts proxyFor', () => {
   const https = new URL('https://chat.example.com/api')
   const http = new URL('http://chat.example.com:3000')
 
