@@ -33,6 +33,33 @@ describe('action.yml, README and code agree', () => {
     expect(set.sort()).toEqual(Object.keys(actionYml.outputs).sort())
   })
 
+  it('uses only real inputs in every README example', () => {
+    const blocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1])
+    const steps: { uses?: string; with?: Record<string, unknown> }[] = []
+    const collect = (node: unknown): void => {
+      if (Array.isArray(node)) node.forEach(collect)
+      else if (node && typeof node === 'object') {
+        const step = node as { uses?: unknown; with?: Record<string, unknown> }
+        if (typeof step.uses === 'string' && step.uses.includes('rocketchat-notify-action'))
+          steps.push(step)
+        Object.values(node).forEach(collect)
+      }
+    }
+    for (const block of blocks) {
+      try {
+        collect(parse(block))
+      } catch {
+        // A fragment of a step (a `with:` excerpt) is not a whole document.
+      }
+    }
+    expect(steps.length).toBeGreaterThan(10)
+    const known = new Set(Object.keys(actionYml.inputs))
+    for (const step of steps) {
+      for (const name of Object.keys(step.with ?? {}))
+        expect([name, known.has(name)]).toEqual([name, true])
+    }
+  })
+
   it('runs on node24 from dist/index.js', () => {
     const yml = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as {
       runs: { using: string; main: string }

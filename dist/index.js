@@ -33592,9 +33592,9 @@ async function writeOutputs(delivery, settings) {
                 { data: 'Output', header: true },
                 { data: 'Value', header: true }
             ],
-            ...Object.entries(outputs).map(([name, value]) => [name, value])
+            ...Object.entries(outputs).map(([name, value]) => [name, outputs_escapeHtml(value)])
         ])
-            .addLink(`Open the message in ${where}`, outputs['message-url'])
+            .addLink(`Open the message in ${outputs_escapeHtml(where)}`, outputs_escapeHtml(outputs['message-url']))
             .write();
     }
     return outputs;
@@ -33613,6 +33613,10 @@ async function writeWebhookOutputs() {
             .addRaw(why, true)
             .write();
     }
+}
+// The summary is HTML, and room names and ids come from the server.
+function outputs_escapeHtml(text) {
+    return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 ;// CONCATENATED MODULE: ./src/rocketchat/errors.ts

@@ -62,9 +62,9 @@ export async function writeOutputs(
           { data: 'Output', header: true },
           { data: 'Value', header: true }
         ],
-        ...Object.entries(outputs).map(([name, value]) => [name, value])
+        ...Object.entries(outputs).map(([name, value]) => [name, escapeHtml(value)])
       ])
-      .addLink(`Open the message in ${where}`, outputs['message-url'])
+      .addLink(`Open the message in ${escapeHtml(where)}`, escapeHtml(outputs['message-url']))
       .write()
   }
   return outputs
@@ -85,4 +85,9 @@ export async function writeWebhookOutputs(): Promise<void> {
       .addRaw(why, true)
       .write()
   }
+}
+
+// The summary is HTML, and room names and ids come from the server.
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 }
