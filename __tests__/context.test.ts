@@ -247,3 +247,22 @@ describe('env in the context', () => {
     expect(ctx.env.DEPLOY_ENV).toBe('production')
   })
 })
+
+describe('env never carries a credential, whatever its name', () => {
+  it('drops credential-shaped values and every value the action masks', () => {
+    const env = safeEnv(
+      {
+        PROXY_SETTING: 'ci:hunter2pass@127.0.0.9:3128',
+        NOTIFY_URL: 'https://chat.example.com/hooks/abc123/XyZtokenValue',
+        GH_PAT: 'ghp_value',
+        MY_PAT_VALUE: 'ghp_other',
+        COPY_OF_TOKEN: 'prefix-uDatnEVta64kW-mzMvOzRCTrd-suffix',
+        PATH: '/usr/bin',
+        DEPLOY_ENV: 'staging',
+        EMAIL: 'dev@example.com'
+      },
+      ['uDatnEVta64kW-mzMvOzRCTrd', 'abc']
+    )
+    expect(env).toEqual({ PATH: '/usr/bin', DEPLOY_ENV: 'staging', EMAIL: 'dev@example.com' })
+  })
+})

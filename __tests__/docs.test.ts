@@ -35,7 +35,7 @@ describe('action.yml, README and code agree', () => {
 
   it('uses only real inputs in every README example', () => {
     const blocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1])
-    const steps: { uses?: string; with?: Record<string, unknown> }[] = []
+    const steps: { uses?: unknown; with?: Record<string, unknown> }[] = []
     const collect = (node: unknown): void => {
       if (Array.isArray(node)) node.forEach(collect)
       else if (node && typeof node === 'object') {

@@ -13,8 +13,20 @@ describe('explain.ts', () => {
     ],
     [refusal(400, 'error-not-allowed'), /not allowed to post in #ops .*Invite the user/],
     [
+      refusal(400, 'not-allowed [error-not-allowed]', 'error-not-allowed'),
+      /threads are turned off on this server \(Threads_enabled\)/
+    ],
+    [
+      refusal(
+        400,
+        'Not allowed to send un-encrypted messages in an encrypted room [error-not-allowed]',
+        'error-not-allowed'
+      ),
+      /#ops is end-to-end encrypted/
+    ],
+    [
       refusal(400, 'Not allowed [error-not-allowed]', 'error-not-allowed'),
-      /not allowed to post in #ops/
+      /^Rocket.Chat answered HTTP 400 to chat.sendMessage: Not allowed \[error-not-allowed\]$/
     ],
     [
       refusal(

@@ -39,3 +39,18 @@ describe('length.ts', () => {
     for (const part of parts) expect(part.length).toBeLessThanOrEqual(25)
   })
 })
+
+describe('length.ts edge cases', () => {
+  it('always moves on, even when one grapheme is longer than the limit', () => {
+    const parts = split('👍👍 build done', 1)
+    expect(parts.length).toBeLessThan(20)
+    for (const part of parts) expect(part.length).toBeLessThanOrEqual(2)
+    expect(split('👨‍👩‍👧 ok', 3).join('').replace(/\s/g, '')).toBe('👨‍👩‍👧ok')
+  })
+
+  it('never makes an empty part out of a run of blank space', () => {
+    const parts = split(`${'a'.repeat(10)}${' '.repeat(25)}b`, 10)
+    expect(parts.every((p) => p.trim().length > 0)).toBe(true)
+    expect(parts.join('').replace(/\s/g, '')).toBe(`${'a'.repeat(10)}b`)
+  })
+})

@@ -44,6 +44,18 @@ describe('settings.ts', () => {
     expect(s.warnings).toEqual([])
   })
 
+  it('folds "//" in the path, which would otherwise send the token to another host', () => {
+    const url = settingsWith({ 'server-url': 'http://localhost//127.0.0.1:9/' }).serverUrl
+    expect(url.host).toBe('localhost')
+    expect(url.pathname).toBe('/127.0.0.1:9')
+  })
+
+  it('does not quote a server-url with a query, where tokens tend to hide', () => {
+    const error = errorOf({ 'server-url': 'https://chat.example.com/?token=abc123' })
+    expect(error.message).toMatch(/has a query/)
+    expect(error.message).not.toContain('abc123')
+  })
+
   it('keeps a sub-path and drops trailing slashes', () => {
     expect(settingsWith({ 'server-url': 'https://example.com/chat///' }).serverUrl.pathname).toBe(
       '/chat'

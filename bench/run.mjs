@@ -31,7 +31,7 @@ function actionEnv() {
     'INPUT_AUTH-TOKEN': USERS.bot.token,
     'INPUT_USER-ID': USERS.bot.id,
     INPUT_ROOM: '#general',
-    INPUT_MESSAGE: 'Build {{ github.sha7 }} passed',
+    INPUT_MESSAGE: 'Build {{ sha7 }} passed',
     INPUT_STATUS: 'success'
   }
 }

@@ -31393,11 +31393,19 @@ const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 // template must never be able to print them into a chat room.
 // AUTH(?!OR) keeps COMMIT_AUTHOR-style names readable while hiding *_AUTH and AUTH_*.
 const HIDDEN_ENV_PREFIXES = ['ACTIONS_', 'INPUT_'];
-const SECRET_NAME = /TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|KEY|CREDENTIAL|AUTH(?!OR)|PRIVATE|COOKIE|SESSION/i;
-// A URL with user:password@ in it is a credential whatever the variable is called.
-const URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:[^/\s@]+@/i;
-/** Reads GITHUB_* / RUNNER_* variables and the event file once. */
-function readWorkflowContext(env, jobStatus) {
+const SECRET_NAME = /TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|KEY|CREDENTIAL|AUTH(?!OR)|PRIVATE|COOKIE|SESSION|(^|_)PAT($|_)/i;
+// Values that are credentials whatever the variable is called: a URL with user:password@
+// (also curl's scheme-less proxy form) and an incoming webhook URL, whose path is its token.
+const CREDENTIAL_VALUE = [
+    /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:[^/\s@]+@/i,
+    /^[^/\s:@]+:[^/\s@]+@[^\s@]+$/,
+    /\/hooks\/[^/\s]+\/[^/\s]+/
+];
+/**
+ * Reads GITHUB_* / RUNNER_* variables and the event file once. `secrets` are values the
+ * action masks (its token, the webhook URL, proxy passwords): no `env` entry may carry one.
+ */
+function readWorkflowContext(env, jobStatus, secrets = []) {
     const event = readEvent(env.GITHUB_EVENT_PATH);
     const get = (name) => env[name] ?? '';
     const eventRepo = record(event.repository);
@@ -31429,15 +31437,20 @@ function readWorkflowContext(env, jobStatus) {
         github,
         job: { status: jobStatus },
         runner: { os: get('RUNNER_OS'), arch: get('RUNNER_ARCH'), name: get('RUNNER_NAME') },
-        env: safeEnv(env),
+        env: safeEnv(env, secrets),
         ...derive(github)
     };
 }
 /** The environment minus credentials, as `env` in templates. */
-function safeEnv(env) {
+function safeEnv(env, secrets = []) {
+    const known = secrets.filter((secret) => secret.length >= 4);
     const out = {};
     for (const [name, value] of Object.entries(env)) {
-        if (value === undefined || isSecretName(name) || URL_WITH_PASSWORD.test(value))
+        if (value === undefined || isSecretName(name))
+            continue;
+        if (CREDENTIAL_VALUE.some((re) => re.test(value)))
+            continue;
+        if (known.some((secret) => value.includes(secret)))
             continue;
         out[name] = value;
     }
@@ -31747,12 +31760,17 @@ function split(text, max) {
     const parts = [];
     let rest = text;
     while (rest.length > max) {
-        const head = cutAt(rest, max);
+        // A grapheme longer than the limit cannot be kept whole: cut it by code points, so the
+        // loop always moves on.
+        const head = cutAt(rest, max) || [...rest.slice(0, max)].slice(0, -1).join('') || rest.slice(0, max);
         const floor = Math.floor(head.length * 0.8);
         const newline = head.lastIndexOf('\n');
         const space = head.lastIndexOf(' ');
         const at = newline >= floor ? newline + 1 : space >= floor ? space + 1 : head.length;
-        parts.push(rest.slice(0, at).trimEnd());
+        const part = rest.slice(0, at).trimEnd();
+        // A run of blank space at a cut would make an empty reply: drop it.
+        if (part.trim())
+            parts.push(part);
         rest = rest.slice(at);
     }
     if (rest.trim() || parts.length === 0)
@@ -33084,6 +33102,8 @@ function buildContent(opts, ctx, warn) {
     if (mention)
         text = text ? `${mention} ${text}` : mention;
     const content = { text, alias: render(alias) };
+    if (opts.preset === 'auto' && preset !== 'none')
+        content.presetOnly = true;
     if (list && list.length > 0)
         content.attachments = list;
     return content;
@@ -33637,10 +33657,6 @@ class RocketChatError extends Error {
         this.errorType = errorType;
         this.name = 'RocketChatError';
     }
-    /** True when the server refused the credentials rather than the request. */
-    get isAuthFailure() {
-        return this.status === 401;
-    }
 }
 /** No usable answer came back: the request may or may not have reached the server. */
 class NetworkError extends Error {
@@ -33982,7 +33998,14 @@ function explainFailure(error, context = {}) {
             ? `The user may not post with alias or avatar${said}: that needs the message-impersonate permission, which the bot role has. Give the user the bot role, or drop alias and avatar.`
             : `The user lacks a permission ${error.endpoint} needs${said}.`;
     }
-    if (error.serverError === 'error-not-allowed' || error.errorType === 'error-not-allowed') {
+    // Several refusals share the error-not-allowed type; only the bare text means membership.
+    if (error.serverError === 'not-allowed [error-not-allowed]') {
+        return `The server refused a thread reply${said}: threads are turned off on this server (Threads_enabled). Drop thread-id, key-mode: thread and long-message: split.`;
+    }
+    if (/un-encrypted/.test(error.serverError)) {
+        return `${room} is end-to-end encrypted and refuses unencrypted messages${said}: this action cannot post there.`;
+    }
+    if (error.serverError === 'error-not-allowed') {
         return `The user is not allowed to post in ${room}${said}: it is a private room or direct message the user is not a member of. Invite the user to the room.`;
     }
     if (error.errorType === 'error-message-size-exceeded' ||
@@ -34193,13 +34216,13 @@ async function sendAddressed(client, addressing, draft, options) {
             return posted(message);
         }
         case 'existing':
-            return update(client, addressing.message, draft, log);
+            return update(client, addressing.message, draft, log, addressing.keepText);
         case 'key': {
             const id = keyedMessageId(options.serverUrl, draft.rid, addressing.key);
             log.debug(`message-key ${quote(addressing.key)} is the message id ${id} in ${draft.rid}.`);
             return addressing.mode === 'thread'
                 ? replyUnderKeyed(client, id, addressing.key, draft)
-                : updateKeyed(client, id, addressing.key, draft, log);
+                : updateKeyed(client, id, addressing.key, draft, log, addressing.keepText);
         }
     }
 }
@@ -34210,29 +34233,22 @@ async function sendAddressed(client, addressing, draft, options) {
  */
 async function followUp(client, sent, options) {
     const { reaction, uploads, look = {}, log } = options;
-    try {
-        if (reaction)
-            await addReaction(client, sent.anchorId, reaction);
-        if (uploads?.files.length) {
-            const { alias, emoji, avatar } = look;
-            const tmid = sent.followUpThread || undefined;
-            await uploadFiles(client, uploads, { roomId: sent.message.rid, tmid, alias, emoji, avatar }, log);
-        }
-    }
-    catch (error) {
-        // The step fails, but the message is there: say so, so that nobody posts it again by hand.
-        const why = error instanceof Error ? error.message : String(error);
-        throw new Error(`The message was ${sent.action} (id ${sent.message._id}), but: ${why}`, {
-            cause: error
-        });
+    if (reaction)
+        await addReaction(client, sent.anchorId, reaction);
+    if (uploads?.files.length) {
+        const { alias, emoji, avatar } = look;
+        const tmid = sent.followUpThread || undefined;
+        await uploadFiles(client, uploads, { roomId: sent.message.rid, tmid, alias, emoji, avatar }, log);
     }
 }
-async function updateKeyed(client, id, key, draft, log) {
+async function updateKeyed(client, id, key, draft, log, keepText = false) {
     const existing = await getMessage(client, id);
     if (existing)
-        return update(client, existing, draft, log);
+        return update(client, existing, draft, log, keepText);
     const created = await createOnce(client, { ...withContent(draft, key), _id: id });
-    return created.isNew ? posted(created.message) : update(client, created.message, draft, log);
+    return created.isNew
+        ? posted(created.message)
+        : update(client, created.message, draft, log, keepText);
 }
 async function replyUnderKeyed(client, id, key, draft) {
     const inThread = (message, action) => ({
@@ -34252,7 +34268,9 @@ async function replyUnderKeyed(client, id, key, draft) {
     const reply = await sendMessageOnce(client, { ...draft, _id: newMessageId(), tmid: id });
     return inThread(reply, 'replied');
 }
-async function update(client, existing, draft, log) {
+async function update(client, existing, draft, log, keepText = false) {
+    if (keepText)
+        draft = { ...draft, msg: '', attachments: undefined };
     if (draft.attachments?.length) {
         log.warning(`The message ${existing._id} already exists, so the attachments given are not posted: chat.update can only change the text. The message keeps the attachments it was created with.`);
     }
@@ -34598,6 +34616,7 @@ class Deadline {
 const MIN_REQUEST_MS = 2_000;
 const MAX_REQUEST_MS = 60_000;
 const RATE_LIMIT_MARGIN_MS = 250;
+const MAX_PROACTIVE_WAIT_MS = 65_000;
 const RATE_LIMIT_JITTER_MS = 750;
 /**
  * Talks to the Rocket.Chat REST API: auth headers, the response envelope, the error
@@ -34692,7 +34711,8 @@ class RocketChatClient {
                 log.info(`Connecting to ${serverUrl.host} through the proxy ${proxy.shown} (from ${proxy.source}).`);
         }
         const base = serverUrl.pathname.replace(/\/+$/, '');
-        const url = new URL(`${base}/api/${endpoint === 'info' ? '' : 'v1/'}${endpoint}`, serverUrl);
+        // Built from the origin, never resolved against it: the credentials go to this host only.
+        const url = new URL(`${serverUrl.origin}${base}/api/${endpoint === 'info' ? '' : 'v1/'}${endpoint}`);
         for (const [key, value] of Object.entries(options.query ?? {}))
             url.searchParams.set(key, value);
         const headers = {
@@ -34778,7 +34798,14 @@ class RocketChatClient {
         if (Number.isFinite(remaining) &&
             Number.isFinite(resetAt) &&
             header(response, 'x-ratelimit-reset')) {
-            this.windows.set(endpoint, { remaining, resetAt });
+            // X-RateLimit-Reset is in the server's clock; the Date header (whole seconds) tells how
+            // far that is from ours, and a gap of more than a couple of seconds is worth correcting.
+            const serverNow = Date.parse(header(response, 'date') ?? '');
+            const skew = Number.isFinite(serverNow) ? serverNow - Date.now() : 0;
+            this.windows.set(endpoint, {
+                remaining,
+                resetAt: Math.abs(skew) > 2000 ? resetAt - skew : resetAt
+            });
         }
     }
     async respectWindow(endpoint) {
@@ -34787,7 +34814,9 @@ class RocketChatClient {
             return;
         const wait = window.resetAt - Date.now();
         this.windows.delete(endpoint);
-        if (wait <= 0 || wait > 3_600_000)
+        // Rocket.Chat's windows are a minute by default; a longer wait is more likely a clock
+        // problem, and the 429 path, bounded by the answer's own "wait N seconds", handles it.
+        if (wait <= 0 || wait > MAX_PROACTIVE_WAIT_MS)
             return;
         const total = wait + RATE_LIMIT_MARGIN_MS + Math.random() * RATE_LIMIT_JITTER_MS;
         this.options.log.info(`The server's rate limit for ${endpoint} has no calls left in this window (X-RateLimit-Remaining: 0): waiting ${seconds(total)} s for it to reset before sending.`);
@@ -35065,13 +35094,26 @@ function webhook_seconds(ms) {
 
 
 
+
+/**
+ * The message was posted (or updated), but something after it failed: continuation parts,
+ * the reaction or the files. Carries the delivery so that the outputs can still be set.
+ */
+class PartialDeliveryError extends Error {
+    delivery;
+    constructor(delivery, cause, what) {
+        const why = explainFailure(cause);
+        super(`The message was ${delivery.action} (id ${delivery.message._id}), but${what ? ` ${what}` : ''}: ${why}`, { cause });
+        this.delivery = delivery;
+        this.name = 'PartialDeliveryError';
+    }
+}
 /**
  * Resolves the room and posts the content (or updates the message, or replies under it, as
  * message-key and update-message-id ask), exactly once, then adds the reaction and the files,
  * within the step's time budget.
  */
-async function deliver(settings, content, log, runUrl = '', files = []) {
-    const deadline = new Deadline(settings.timeoutMs);
+async function deliver(settings, content, log, runUrl = '', files = [], deadline = new Deadline(settings.timeoutMs)) {
     const dispatcher = createDispatcher(settings.serverUrl, {
         proxy: settings.proxy,
         caCert: settings.caCert
@@ -35093,10 +35135,12 @@ async function deliver(settings, content, log, runUrl = '', files = []) {
             : undefined;
         const room = await roomOf(client, settings.room, target);
         log.debug(`Room ${settings.room?.given ?? room.id} is ${room.id} (type ${room.type}).`);
+        // A preset chosen only because no text was given must not overwrite an existing message.
+        const keepText = content.presetOnly;
         const addressing = target
-            ? { kind: 'existing', message: target }
+            ? { kind: 'existing', message: target, keepText }
             : settings.messageKey
-                ? { kind: 'key', key: settings.messageKey, mode: settings.keyMode }
+                ? { kind: 'key', key: settings.messageKey, mode: settings.keyMode, keepText }
                 : { kind: 'new' };
         const base = {
             rid: room.id,
@@ -35128,17 +35172,33 @@ async function deliver(settings, content, log, runUrl = '', files = []) {
         }
         const first = sent.message;
         const threadId = sent.threadId || (parts.length > 1 ? first._id : '');
-        for (const part of parts.slice(1)) {
-            await sendMessageOnce(client, { ...base, _id: newMessageId(), msg: part, tmid: threadId });
-        }
-        await followUp(client, sent, { reaction: settings.reaction, uploads, look: base, log });
-        return {
+        const delivery = {
             message: first,
             room: withSender(room, first),
             threadId,
             parts: parts.length,
             action: sent.action
         };
+        // From here on the message is there: a failure must say so, and the outputs still be set.
+        let part = 1;
+        try {
+            for (; part < parts.length; part++) {
+                await sendMessageOnce(client, {
+                    ...base,
+                    _id: newMessageId(),
+                    msg: parts[part],
+                    tmid: threadId
+                });
+            }
+            await followUp(client, sent, { reaction: settings.reaction, uploads, look: base, log });
+        }
+        catch (error) {
+            const what = part < parts.length
+                ? `parts ${part + 1} to ${parts.length} of the split text were not posted`
+                : undefined;
+            throw new PartialDeliveryError(delivery, error, what);
+        }
+        return delivery;
     }
     finally {
         await dispatcher.destroy();
@@ -35148,8 +35208,7 @@ async function deliver(settings, content, log, runUrl = '', files = []) {
  * Posts the content through an incoming webhook: no room to resolve, and no message comes
  * back, so nothing follows it. At most once (see postToWebhook).
  */
-async function deliverToWebhook(settings, hook, content, log, runUrl = '') {
-    const deadline = new Deadline(settings.timeoutMs);
+async function deliverToWebhook(settings, hook, content, log, runUrl = '', deadline = new Deadline(settings.timeoutMs)) {
     const dispatcher = createDispatcher(hook.url, { proxy: settings.proxy, caCert: settings.caCert });
     try {
         // Only for Message_MaxAllowedSize, a public setting: no credentials are needed.
@@ -35162,13 +35221,23 @@ async function deliverToWebhook(settings, hook, content, log, runUrl = '') {
             retries: settings.retries,
             log
         });
-        const [text] = fit(content.text, await messageLimit(client, settings, content.text), settings, log, runUrl);
-        await postToWebhook(hook, webhookMessage(settings, content, text), {
-            dispatcher,
-            deadline,
-            retries: settings.retries,
-            log
-        });
+        const post = async (limit) => {
+            const [text] = fit(content.text, limit, settings, log, runUrl);
+            const options = { dispatcher, deadline, retries: settings.retries, log };
+            await postToWebhook(hook, webhookMessage(settings, content, text), options);
+        };
+        const limit = await messageLimit(client, settings, content.text);
+        try {
+            await post(limit);
+        }
+        catch (error) {
+            // As with the REST API: a too-long refusal stores nothing, so learn the limit and refit.
+            const tooLong = error instanceof WebhookError && /message-size-exceeded/.test(error.serverError);
+            const learned = tooLong && settings.maxMessageLength === undefined ? await serverLimit(client) : undefined;
+            if (learned === undefined || learned >= limit)
+                throw error;
+            await post(learned);
+        }
     }
     finally {
         await dispatcher.destroy();
@@ -35439,9 +35508,11 @@ function readServerUrl(raw, warnings, dryRun) {
         throw new InputError('server-url', 'must not contain credentials; pass the token in auth-token.');
     }
     if (url.search || url.hash) {
-        throw new InputError('server-url', `${quote(raw)} has a query or fragment; give the server's base URL only.`);
+        // Not quoted: a query string is where people put tokens.
+        throw new InputError('server-url', `has a query (?…) or fragment (#…); give the server's base URL only, for example ${url.origin}${url.pathname}.`);
     }
-    url.pathname = url.pathname.replace(/\/+$/, '');
+    // "//" in the path would later read as a protocol-relative URL and send the token elsewhere.
+    url.pathname = url.pathname.replace(/\/{2,}/g, '/').replace(/\/+$/, '');
     if (url.protocol === 'http:' && !isLoopback(url.hostname) && !dryRun) {
         warnings.push(`server-url uses plain http to ${url.hostname}: the token travels in clear text. Use https.`);
     }
@@ -35637,20 +35708,26 @@ function readOptionalInteger(getInput, name, min, max) {
 
 
 
+
 // Inputs whose values must never reach a log: masked as soon as they are read.
 const SECRET_INPUTS = new Set(['auth-token', 'webhook-url']);
+// Every value masked so far, so that templates cannot print them through `env` either.
+const masked = [];
+function mask(secret) {
+    setSecret(secret);
+    masked.push(secret);
+}
 function main_getInput(name) {
     const value = getInput(name);
     if (value && SECRET_INPUTS.has(name)) {
         // A webhook URL's token can show up on its own, decoded or in a path: mask every form.
-        for (const secret of name === 'webhook-url' ? webhookSecrets(value) : [value]) {
-            setSecret(secret);
-        }
+        for (const secret of name === 'webhook-url' ? webhookSecrets(value) : [value])
+            mask(secret);
     }
     // A proxy URL may carry a password: only that part is secret.
     if (name === 'proxy')
         for (const secret of proxyPasswords([value]))
-            setSecret(secret);
+            mask(secret);
     return value;
 }
 /**
@@ -35661,14 +35738,15 @@ async function run() {
     let settings;
     let watchdog;
     try {
-        for (const secret of proxyPasswords(PROXY_VARIABLES.map((n) => process.env[n]))) {
-            setSecret(secret);
-        }
+        for (const secret of proxyPasswords(PROXY_VARIABLES.map((n) => process.env[n])))
+            mask(secret);
         settings = readSettings(main_getInput);
         for (const warning of settings.warnings)
             core_warning(warning);
+        // One budget from here on: templating, file checks and every request share it.
+        const deadline = new Deadline(settings.timeoutMs);
         watchdog = startWatchdog(settings.timeoutMs, settings.failOnError);
-        const ctx = readWorkflowContext(process.env, settings.status);
+        const ctx = readWorkflowContext(process.env, settings.status, masked);
         const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
         const content = await composeContent(settings, ctx, workspace);
         // Missing, outside or oversized files fail the step here, before anything is posted.
@@ -35680,14 +35758,18 @@ async function run() {
             return;
         }
         if (settings.webhook) {
-            await deliverToWebhook(settings, settings.webhook, content, core_namespaceObject, ctx.run_url);
+            await deliverToWebhook(settings, settings.webhook, content, core_namespaceObject, ctx.run_url, deadline);
             await writeWebhookOutputs();
             return;
         }
-        const result = await deliver(settings, content, core_namespaceObject, ctx.run_url, files);
+        const result = await deliver(settings, content, core_namespaceObject, ctx.run_url, files, deadline);
         await writeOutputs(result, settings);
     }
     catch (error) {
+        // The message is there even though the step fails: later steps still get its outputs.
+        if (error instanceof PartialDeliveryError && settings) {
+            await writeOutputs(error.delivery, settings).catch(() => undefined);
+        }
         const failOnError = settings?.failOnError ?? (error instanceof InputError ? error.failOnError : undefined) ?? true;
         const message = explainFailure(error, {
             room: settings?.room?.given,
@@ -35719,8 +35801,9 @@ async function composeContent(settings, ctx, workspace) {
         maxLength: settings.maxMessageLength ?? 5000
     }, ctx, (warning) => core_warning(warning));
     // Templates fill string values after the input was checked, so check again what will be sent.
-    if (content.attachments)
-        validateAttachments(content.attachments);
+    if (content.attachments) {
+        validateAttachments(content.attachments, !settings.attachments && settings.templateFile ? 'template-file' : 'attachments');
+    }
     // An update may bring only a reaction or files: the message then keeps its text.
     const updates = Boolean(settings.updateMessageId) ||
         (Boolean(settings.messageKey) && settings.keyMode === 'update');
@@ -35736,7 +35819,7 @@ async function composeContent(settings, ctx, workspace) {
  */
 function startWatchdog(timeoutMs, failOnError) {
     const timer = setTimeout(() => {
-        const message = `Stopped after timeout-seconds (${timeoutMs / 1000} s): the step did not finish in time.`;
+        const message = `Stopped after timeout-seconds (${timeoutMs / 1000} s): the step did not finish in time. A message may have been posted; check the room before posting it again.`;
         if (failOnError)
             setFailed(message);
         else

@@ -61,12 +61,24 @@ export interface WorkflowContext {
 // AUTH(?!OR) keeps COMMIT_AUTHOR-style names readable while hiding *_AUTH and AUTH_*.
 const HIDDEN_ENV_PREFIXES = ['ACTIONS_', 'INPUT_']
 const SECRET_NAME =
-  /TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|KEY|CREDENTIAL|AUTH(?!OR)|PRIVATE|COOKIE|SESSION/i
-// A URL with user:password@ in it is a credential whatever the variable is called.
-const URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:[^/\s@]+@/i
+  /TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|KEY|CREDENTIAL|AUTH(?!OR)|PRIVATE|COOKIE|SESSION|(^|_)PAT($|_)/i
+// Values that are credentials whatever the variable is called: a URL with user:password@
+// (also curl's scheme-less proxy form) and an incoming webhook URL, whose path is its token.
+const CREDENTIAL_VALUE = [
+  /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:[^/\s@]+@/i,
+  /^[^/\s:@]+:[^/\s@]+@[^\s@]+$/,
+  /\/hooks\/[^/\s]+\/[^/\s]+/
+]
 
-/** Reads GITHUB_* / RUNNER_* variables and the event file once. */
-export function readWorkflowContext(env: NodeJS.ProcessEnv, jobStatus: string): WorkflowContext {
+/**
+ * Reads GITHUB_* / RUNNER_* variables and the event file once. `secrets` are values the
+ * action masks (its token, the webhook URL, proxy passwords): no `env` entry may carry one.
+ */
+export function readWorkflowContext(
+  env: NodeJS.ProcessEnv,
+  jobStatus: string,
+  secrets: readonly string[] = []
+): WorkflowContext {
   const event = readEvent(env.GITHUB_EVENT_PATH)
   const get = (name: string): string => env[name] ?? ''
 
@@ -99,16 +111,22 @@ export function readWorkflowContext(env: NodeJS.ProcessEnv, jobStatus: string): 
     github,
     job: { status: jobStatus },
     runner: { os: get('RUNNER_OS'), arch: get('RUNNER_ARCH'), name: get('RUNNER_NAME') },
-    env: safeEnv(env),
+    env: safeEnv(env, secrets),
     ...derive(github)
   }
 }
 
 /** The environment minus credentials, as `env` in templates. */
-export function safeEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+export function safeEnv(
+  env: NodeJS.ProcessEnv,
+  secrets: readonly string[] = []
+): Record<string, string> {
+  const known = secrets.filter((secret) => secret.length >= 4)
   const out: Record<string, string> = {}
   for (const [name, value] of Object.entries(env)) {
-    if (value === undefined || isSecretName(name) || URL_WITH_PASSWORD.test(value)) continue
+    if (value === undefined || isSecretName(name)) continue
+    if (CREDENTIAL_VALUE.some((re) => re.test(value))) continue
+    if (known.some((secret) => value.includes(secret))) continue
     out[name] = value
   }
   return out

@@ -15,11 +15,12 @@ export type KeyMode = 'update' | 'thread'
 export type Action = 'posted' | 'replied' | 'updated'
 
 /** Which message a step is about. */
+/** `keepText`: an update leaves the text as it is (the step brought no text of its own). */
 export type Addressing =
   | { kind: 'new' }
-  | { kind: 'key'; key: string; mode: KeyMode }
+  | { kind: 'key'; key: string; mode: KeyMode; keepText?: boolean }
   /** update-message-id, already fetched (its room comes from it). */
-  | { kind: 'existing'; message: Message }
+  | { kind: 'existing'; message: Message; keepText?: boolean }
 
 /** A message as a step wants it, before it has an id. */
 export type Draft = Omit<OutgoingMessage, '_id'>
@@ -98,13 +99,13 @@ export async function sendAddressed(
       return posted(message)
     }
     case 'existing':
-      return update(client, addressing.message, draft, log)
+      return update(client, addressing.message, draft, log, addressing.keepText)
     case 'key': {
       const id = keyedMessageId(options.serverUrl, draft.rid, addressing.key)
       log.debug(`message-key ${quote(addressing.key)} is the message id ${id} in ${draft.rid}.`)
       return addressing.mode === 'thread'
         ? replyUnderKeyed(client, id, addressing.key, draft)
-        : updateKeyed(client, id, addressing.key, draft, log)
+        : updateKeyed(client, id, addressing.key, draft, log, addressing.keepText)
     }
   }
 }
@@ -125,24 +126,16 @@ export async function followUp(
   }
 ): Promise<void> {
   const { reaction, uploads, look = {}, log } = options
-  try {
-    if (reaction) await addReaction(client, sent.anchorId, reaction)
-    if (uploads?.files.length) {
-      const { alias, emoji, avatar } = look
-      const tmid = sent.followUpThread || undefined
-      await uploadFiles(
-        client,
-        uploads,
-        { roomId: sent.message.rid, tmid, alias, emoji, avatar },
-        log
-      )
-    }
-  } catch (error) {
-    // The step fails, but the message is there: say so, so that nobody posts it again by hand.
-    const why = error instanceof Error ? error.message : String(error)
-    throw new Error(`The message was ${sent.action} (id ${sent.message._id}), but: ${why}`, {
-      cause: error
-    })
+  if (reaction) await addReaction(client, sent.anchorId, reaction)
+  if (uploads?.files.length) {
+    const { alias, emoji, avatar } = look
+    const tmid = sent.followUpThread || undefined
+    await uploadFiles(
+      client,
+      uploads,
+      { roomId: sent.message.rid, tmid, alias, emoji, avatar },
+      log
+    )
   }
 }
 
@@ -151,12 +144,15 @@ async function updateKeyed(
   id: string,
   key: string,
   draft: Draft,
-  log: Logger
+  log: Logger,
+  keepText = false
 ): Promise<Sent> {
   const existing = await getMessage(client, id)
-  if (existing) return update(client, existing, draft, log)
+  if (existing) return update(client, existing, draft, log, keepText)
   const created = await createOnce(client, { ...withContent(draft, key), _id: id })
-  return created.isNew ? posted(created.message) : update(client, created.message, draft, log)
+  return created.isNew
+    ? posted(created.message)
+    : update(client, created.message, draft, log, keepText)
 }
 
 async function replyUnderKeyed(
@@ -186,8 +182,10 @@ async function update(
   client: RocketChatClient,
   existing: Message,
   draft: Draft,
-  log: Logger
+  log: Logger,
+  keepText = false
 ): Promise<Sent> {
+  if (keepText) draft = { ...draft, msg: '', attachments: undefined }
   if (draft.attachments?.length) {
     log.warning(
       `The message ${existing._id} already exists, so the attachments given are not posted: chat.update can only change the text. The message keeps the attachments it was created with.`

@@ -6,7 +6,8 @@ import { buildContent, type Content } from './message/content.js'
 import { validateAttachments } from './message/attachments.js'
 import { loadTemplateFile } from './message/template-file.js'
 import { writeOutputs, writeWebhookOutputs } from './outputs.js'
-import { deliver, deliverToWebhook, dryRunReport } from './post.js'
+import { deliver, deliverToWebhook, dryRunReport, PartialDeliveryError } from './post.js'
+import { Deadline } from './rocketchat/client.js'
 import { explainFailure } from './rocketchat/explain.js'
 import { PROXY_VARIABLES, proxyPasswords } from './rocketchat/proxy.js'
 import { webhookSecrets } from './rocketchat/webhook.js'
@@ -15,16 +16,22 @@ import { readSettings, type Settings } from './settings.js'
 // Inputs whose values must never reach a log: masked as soon as they are read.
 const SECRET_INPUTS = new Set(['auth-token', 'webhook-url'])
 
+// Every value masked so far, so that templates cannot print them through `env` either.
+const masked: string[] = []
+
+function mask(secret: string): void {
+  core.setSecret(secret)
+  masked.push(secret)
+}
+
 function getInput(name: string): string {
   const value = core.getInput(name)
   if (value && SECRET_INPUTS.has(name)) {
     // A webhook URL's token can show up on its own, decoded or in a path: mask every form.
-    for (const secret of name === 'webhook-url' ? webhookSecrets(value) : [value]) {
-      core.setSecret(secret)
-    }
+    for (const secret of name === 'webhook-url' ? webhookSecrets(value) : [value]) mask(secret)
   }
   // A proxy URL may carry a password: only that part is secret.
-  if (name === 'proxy') for (const secret of proxyPasswords([value])) core.setSecret(secret)
+  if (name === 'proxy') for (const secret of proxyPasswords([value])) mask(secret)
   return value
 }
 
@@ -36,14 +43,14 @@ export async function run(): Promise<void> {
   let settings: Settings | undefined
   let watchdog: NodeJS.Timeout | undefined
   try {
-    for (const secret of proxyPasswords(PROXY_VARIABLES.map((n) => process.env[n]))) {
-      core.setSecret(secret)
-    }
+    for (const secret of proxyPasswords(PROXY_VARIABLES.map((n) => process.env[n]))) mask(secret)
     settings = readSettings(getInput)
     for (const warning of settings.warnings) core.warning(warning)
+    // One budget from here on: templating, file checks and every request share it.
+    const deadline = new Deadline(settings.timeoutMs)
     watchdog = startWatchdog(settings.timeoutMs, settings.failOnError)
 
-    const ctx = readWorkflowContext(process.env, settings.status)
+    const ctx = readWorkflowContext(process.env, settings.status, masked)
     const workspace = process.env.GITHUB_WORKSPACE || process.cwd()
     const content = await composeContent(settings, ctx, workspace)
     // Missing, outside or oversized files fail the step here, before anything is posted.
@@ -55,13 +62,17 @@ export async function run(): Promise<void> {
       return
     }
     if (settings.webhook) {
-      await deliverToWebhook(settings, settings.webhook, content, core, ctx.run_url)
+      await deliverToWebhook(settings, settings.webhook, content, core, ctx.run_url, deadline)
       await writeWebhookOutputs()
       return
     }
-    const result = await deliver(settings, content, core, ctx.run_url, files)
+    const result = await deliver(settings, content, core, ctx.run_url, files, deadline)
     await writeOutputs(result, settings)
   } catch (error) {
+    // The message is there even though the step fails: later steps still get its outputs.
+    if (error instanceof PartialDeliveryError && settings) {
+      await writeOutputs(error.delivery, settings).catch(() => undefined)
+    }
     const failOnError =
       settings?.failOnError ?? (error instanceof InputError ? error.failOnError : undefined) ?? true
     const message = explainFailure(error, {
@@ -100,7 +111,12 @@ async function composeContent(
     (warning) => core.warning(warning)
   )
   // Templates fill string values after the input was checked, so check again what will be sent.
-  if (content.attachments) validateAttachments(content.attachments)
+  if (content.attachments) {
+    validateAttachments(
+      content.attachments,
+      !settings.attachments && settings.templateFile ? 'template-file' : 'attachments'
+    )
+  }
   // An update may bring only a reaction or files: the message then keeps its text.
   const updates =
     Boolean(settings.updateMessageId) ||
@@ -121,7 +137,7 @@ async function composeContent(
  */
 function startWatchdog(timeoutMs: number, failOnError: boolean): NodeJS.Timeout {
   const timer = setTimeout(() => {
-    const message = `Stopped after timeout-seconds (${timeoutMs / 1000} s): the step did not finish in time.`
+    const message = `Stopped after timeout-seconds (${timeoutMs / 1000} s): the step did not finish in time. A message may have been posted; check the room before posting it again.`
     if (failOnError) core.setFailed(message)
     else core.warning(message)
     process.exit(failOnError ? 1 : 0)

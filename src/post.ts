@@ -14,12 +14,13 @@ import { DEFAULT_MAX_LENGTH, split, truncate } from './message/length.js'
 import { publicSetting, sendMessageOnce } from './rocketchat/api.js'
 import { Deadline, RocketChatClient } from './rocketchat/client.js'
 import { RocketChatError } from './rocketchat/errors.js'
+import { explainFailure } from './rocketchat/explain.js'
 import { newMessageId } from './rocketchat/ids.js'
 import type { ResolvedRoom } from './rocketchat/rooms.js'
 import { createDispatcher } from './rocketchat/transport.js'
 import type { Logger, Message, OutgoingMessage } from './rocketchat/types.js'
 import { planUploads } from './rocketchat/uploads.js'
-import { postToWebhook, webhookBody, type Webhook } from './rocketchat/webhook.js'
+import { postToWebhook, WebhookError, webhookBody, type Webhook } from './rocketchat/webhook.js'
 import type { Settings } from './settings.js'
 
 export interface Delivery {
@@ -34,6 +35,25 @@ export interface Delivery {
 }
 
 /**
+ * The message was posted (or updated), but something after it failed: continuation parts,
+ * the reaction or the files. Carries the delivery so that the outputs can still be set.
+ */
+export class PartialDeliveryError extends Error {
+  constructor(
+    readonly delivery: Delivery,
+    cause: unknown,
+    what?: string
+  ) {
+    const why = explainFailure(cause)
+    super(
+      `The message was ${delivery.action} (id ${delivery.message._id}), but${what ? ` ${what}` : ''}: ${why}`,
+      { cause }
+    )
+    this.name = 'PartialDeliveryError'
+  }
+}
+
+/**
  * Resolves the room and posts the content (or updates the message, or replies under it, as
  * message-key and update-message-id ask), exactly once, then adds the reaction and the files,
  * within the step's time budget.
@@ -43,9 +63,9 @@ export async function deliver(
   content: Content,
   log: Logger,
   runUrl = '',
-  files: LocalFile[] = []
+  files: LocalFile[] = [],
+  deadline = new Deadline(settings.timeoutMs)
 ): Promise<Delivery> {
-  const deadline = new Deadline(settings.timeoutMs)
   const dispatcher = createDispatcher(settings.serverUrl, {
     proxy: settings.proxy,
     caCert: settings.caCert
@@ -67,10 +87,12 @@ export async function deliver(
       : undefined
     const room = await roomOf(client, settings.room, target)
     log.debug(`Room ${settings.room?.given ?? room.id} is ${room.id} (type ${room.type}).`)
+    // A preset chosen only because no text was given must not overwrite an existing message.
+    const keepText = content.presetOnly
     const addressing: Addressing = target
-      ? { kind: 'existing', message: target }
+      ? { kind: 'existing', message: target, keepText }
       : settings.messageKey
-        ? { kind: 'key', key: settings.messageKey, mode: settings.keyMode }
+        ? { kind: 'key', key: settings.messageKey, mode: settings.keyMode, keepText }
         : { kind: 'new' }
 
     const base: Omit<OutgoingMessage, '_id' | 'msg'> = {
@@ -106,17 +128,33 @@ export async function deliver(
 
     const first = sent.message
     const threadId = sent.threadId || (parts.length > 1 ? first._id : '')
-    for (const part of parts.slice(1)) {
-      await sendMessageOnce(client, { ...base, _id: newMessageId(), msg: part, tmid: threadId })
-    }
-    await followUp(client, sent, { reaction: settings.reaction, uploads, look: base, log })
-    return {
+    const delivery: Delivery = {
       message: first,
       room: withSender(room, first),
       threadId,
       parts: parts.length,
       action: sent.action
     }
+    // From here on the message is there: a failure must say so, and the outputs still be set.
+    let part = 1
+    try {
+      for (; part < parts.length; part++) {
+        await sendMessageOnce(client, {
+          ...base,
+          _id: newMessageId(),
+          msg: parts[part],
+          tmid: threadId
+        })
+      }
+      await followUp(client, sent, { reaction: settings.reaction, uploads, look: base, log })
+    } catch (error) {
+      const what =
+        part < parts.length
+          ? `parts ${part + 1} to ${parts.length} of the split text were not posted`
+          : undefined
+      throw new PartialDeliveryError(delivery, error, what)
+    }
+    return delivery
   } finally {
     await dispatcher.destroy()
   }
@@ -131,9 +169,9 @@ export async function deliverToWebhook(
   hook: Webhook,
   content: Content,
   log: Logger,
-  runUrl = ''
+  runUrl = '',
+  deadline = new Deadline(settings.timeoutMs)
 ): Promise<void> {
-  const deadline = new Deadline(settings.timeoutMs)
   const dispatcher = createDispatcher(hook.url, { proxy: settings.proxy, caCert: settings.caCert })
   try {
     // Only for Message_MaxAllowedSize, a public setting: no credentials are needed.
@@ -146,19 +184,23 @@ export async function deliverToWebhook(
       retries: settings.retries,
       log
     })
-    const [text] = fit(
-      content.text,
-      await messageLimit(client, settings, content.text),
-      settings,
-      log,
-      runUrl
-    )
-    await postToWebhook(hook, webhookMessage(settings, content, text), {
-      dispatcher,
-      deadline,
-      retries: settings.retries,
-      log
-    })
+    const post = async (limit: number): Promise<void> => {
+      const [text] = fit(content.text, limit, settings, log, runUrl)
+      const options = { dispatcher, deadline, retries: settings.retries, log }
+      await postToWebhook(hook, webhookMessage(settings, content, text), options)
+    }
+    const limit = await messageLimit(client, settings, content.text)
+    try {
+      await post(limit)
+    } catch (error) {
+      // As with the REST API: a too-long refusal stores nothing, so learn the limit and refit.
+      const tooLong =
+        error instanceof WebhookError && /message-size-exceeded/.test(error.serverError)
+      const learned =
+        tooLong && settings.maxMessageLength === undefined ? await serverLimit(client) : undefined
+      if (learned === undefined || learned >= limit) throw error
+      await post(learned)
+    }
   } finally {
     await dispatcher.destroy()
   }

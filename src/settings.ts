@@ -258,12 +258,14 @@ function readServerUrl(raw: string, warnings: string[], dryRun: boolean): URL {
     )
   }
   if (url.search || url.hash) {
+    // Not quoted: a query string is where people put tokens.
     throw new InputError(
       'server-url',
-      `${quote(raw)} has a query or fragment; give the server's base URL only.`
+      `has a query (?…) or fragment (#…); give the server's base URL only, for example ${url.origin}${url.pathname}.`
     )
   }
-  url.pathname = url.pathname.replace(/\/+$/, '')
+  // "//" in the path would later read as a protocol-relative URL and send the token elsewhere.
+  url.pathname = url.pathname.replace(/\/{2,}/g, '/').replace(/\/+$/, '')
   if (url.protocol === 'http:' && !isLoopback(url.hostname) && !dryRun) {
     warnings.push(
       `server-url uses plain http to ${url.hostname}: the token travels in clear text. Use https.`

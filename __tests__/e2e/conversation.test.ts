@@ -139,6 +139,19 @@ describe('message-key (dist/index.js against the fake server)', () => {
     })
   })
 
+  it('keeps the text of a keyed message when a later step brings only a reaction', async () => {
+    const key = freshKey('deploy')
+    const start = await post({ room: '#general', message: 'Deploy started', 'message-key': key })
+    const react = await post({ room: '#general', 'message-key': key, reaction: ':tada:' })
+    expect(react.code).toBe(0)
+    expect(react.annotations).toEqual([])
+    expect(react.outputs['message-id']).toBe(start.outputs['message-id'])
+    expect(stored(start.outputs['message-id'])).toMatchObject({
+      msg: 'Deploy started',
+      reactions: { ':tada:': { usernames: ['ci-bot'] } }
+    })
+  })
+
   it('leaves one parent and N replies in thread mode', async () => {
     const key = freshKey('pr-42')
     const texts = ['PR #42 opened', 'Build passed', 'Review approved', 'Merged']
@@ -424,6 +437,9 @@ describe('files', () => {
     expect(run.annotations[0].message).toMatch(
       /^The message was posted \(id \w{17}\), but: Could not upload "test-results\/unit.log": .*Type not allowed/
     )
+    // The message exists, so later steps still get its outputs.
+    expect(stored(run.outputs['message-id']).msg).toBe('with log')
+    expect(run.outputs.action).toBe('posted')
   })
 })
 

@@ -163,6 +163,31 @@ describe('long-message: split', () => {
   })
 })
 
+describe('long-message: split, failing part-way', () => {
+  it('says which parts are missing, and still sets the outputs of the posted message', async () => {
+    // Faults are taken in order: the first send passes (a zero delay), the second is refused.
+    fake.inject({ route: 'chat.sendMessage', kind: 'delay', ms: 0 })
+    fake.inject({
+      route: 'chat.sendMessage',
+      kind: 'status',
+      status: 400,
+      body: '{"success":false,"error":"Something broke [error-x]","errorType":"error-x"}',
+      contentType: 'application/json'
+    })
+    try {
+      const p = await post(lines(3), { 'long-message': 'split', 'max-message-length': '120' })
+      expect(p.run.code).toBe(1)
+      expect(p.stored).toHaveLength(1)
+      expect(p.run.annotations[0].message).toMatch(
+        /^The message was posted \(id \w{17}\), but parts 2 to 3 of the split text were not posted: Rocket.Chat answered HTTP 400 to chat.sendMessage: Something broke \[error-x\]/
+      )
+      expect(p.run.outputs['message-id']).toBe(p.stored[0]._id)
+    } finally {
+      fake.clearFaults()
+    }
+  })
+})
+
 describe('long-message: fail', () => {
   it('fails before sending anything', async () => {
     const p = await post(lines(60), { 'long-message': 'fail' })

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { readFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startFakeRocketChat } from '../../test/fake-rocketchat/server.mjs'
 import { USERS } from '../../test/fake-rocketchat/seed.mjs'
@@ -79,7 +80,7 @@ describe('presets through the fake server', () => {
     it.each([
       ['push', 'push', 'success', '#2eb886'],
       ['pull_request', 'pull_request', 'failure', '#d40e0d'],
-      ['workflow_dispatch', 'workflow_dispatch', 'cancelled', undefined],
+      ['workflow_dispatch', 'workflow_dispatch', 'cancelled', '#9e9e9e'],
       ['schedule', 'schedule', 'success', '#2eb886'],
       ['push-no-author-account', 'push', 'failure', '#d40e0d']
     ])('posts the status of a %s event', async (fixture, eventName, status, color) => {
@@ -90,8 +91,7 @@ describe('presets through the fake server', () => {
       const word = { success: 'Succeeded', failure: 'Failed', cancelled: 'Cancelled' }[status]
       expect(stored.msg).toContain(word)
       const [card] = stored.attachments ?? []
-      if (color) expect(card.color).toBe(color)
-      else expect(card.color).toMatch(/^#[0-9a-f]{6}$/i)
+      expect(card.color).toBe(color)
       expect(card.title_link).toBe(`${serverUrl}/octo-org/octo-repo/actions/runs/1658821493`)
       for (const field of card.fields ?? []) {
         expect(field.title).toBeTruthy()
@@ -220,6 +220,50 @@ describe('templates are safe against what the event carries', () => {
         .map((a) => a.message)
         .join('\n')
     ).toMatch(/env\.GITHUB_TOKEN/)
+  })
+
+  it.each([
+    ['users', '@\u200ball and @alice', true],
+    ['none', '@\u200ball and @\u200balice', false],
+    ['all', '@all and @alice', true]
+  ])('applies allowed-mentions: %s to values', async (mode, expected) => {
+    const pr = event('pull_request') as { pull_request: Record<string, unknown> }
+    const payload = { ...pr, pull_request: { ...pr.pull_request, title: '@all and @alice' } }
+    const { stored } = await post(
+      { message: '{{ pr_title }}', 'allowed-mentions': mode },
+      { event: payload, eventName: 'pull_request' }
+    )
+    expect(stored.msg).toBe(expected)
+  })
+
+  it('reads message and attachments from a YAML template-file in the workspace', async () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'rc-tpl-'))
+    try {
+      mkdirSync(join(workspace, '.github'))
+      writeFileSync(
+        join(workspace, '.github', 'notify.yml'),
+        [
+          'message: "Build {{ github.run_number }} on {{ branch }}"',
+          'attachments:',
+          '  - title: "{{ github.repository }}"',
+          '    title_link: "{{ run_url }}"',
+          '    fields:',
+          '      - { short: true, title: Actor, value: "{{ github.actor }}" }',
+          ''
+        ].join('\n')
+      )
+      const { stored } = await post({ 'template-file': '.github/notify.yml' }, { cwd: workspace })
+      expect(stored.msg).toBe('Build 42 on main')
+      expect(stored.attachments).toEqual([
+        {
+          title: 'octo-org/octo-repo',
+          title_link: 'https://github.com/octo-org/octo-repo/actions/runs/1658821493',
+          fields: [{ short: true, title: 'Actor', value: 'octocat' }]
+        }
+      ])
+    } finally {
+      rmSync(workspace, { recursive: true, force: true })
+    }
   })
 
   it('posts text literally with template: false', async () => {

@@ -40,6 +40,8 @@ export interface Content {
   text: string
   alias: string
   attachments?: Attachment[]
+  /** The text and attachments are only there because `preset: auto` filled in for none. */
+  presetOnly?: boolean
 }
 
 /** Turns inputs plus workflow context into what gets posted; pure apart from `warn`. */
@@ -101,6 +103,7 @@ export function buildContent(
 
   if (mention) text = text ? `${mention} ${text}` : mention
   const content: Content = { text, alias: render(alias) }
+  if (opts.preset === 'auto' && preset !== 'none') content.presetOnly = true
   if (list && list.length > 0) content.attachments = list
   return content
 }

@@ -36,12 +36,17 @@ export function split(text: string, max: number): string[] {
   const parts: string[] = []
   let rest = text
   while (rest.length > max) {
-    const head = cutAt(rest, max)
+    // A grapheme longer than the limit cannot be kept whole: cut it by code points, so the
+    // loop always moves on.
+    const head =
+      cutAt(rest, max) || [...rest.slice(0, max)].slice(0, -1).join('') || rest.slice(0, max)
     const floor = Math.floor(head.length * 0.8)
     const newline = head.lastIndexOf('\n')
     const space = head.lastIndexOf(' ')
     const at = newline >= floor ? newline + 1 : space >= floor ? space + 1 : head.length
-    parts.push(rest.slice(0, at).trimEnd())
+    const part = rest.slice(0, at).trimEnd()
+    // A run of blank space at a cut would make an empty reply: drop it.
+    if (part.trim()) parts.push(part)
     rest = rest.slice(at)
   }
   if (rest.trim() || parts.length === 0) parts.push(rest)

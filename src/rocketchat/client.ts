@@ -24,7 +24,7 @@ export interface ClientOptions {
   authToken: string
   dispatcher: Dispatcher
   deadline: Deadline
-  /** How many times a failed attempt (network, 5xx, 429) is tried again. */
+  /** How many times a failed attempt (network, 5xx) is tried again; 429 waits do not count, but 0 turns them off. */
   retries: number
   log: Logger
   /** Base of the exponential back-off between retries. */
@@ -57,6 +57,7 @@ interface Window {
 }
 
 const RATE_LIMIT_MARGIN_MS = 250
+const MAX_PROACTIVE_WAIT_MS = 65_000
 const RATE_LIMIT_JITTER_MS = 750
 
 /**
@@ -165,7 +166,10 @@ export class RocketChatClient {
         )
     }
     const base = serverUrl.pathname.replace(/\/+$/, '')
-    const url = new URL(`${base}/api/${endpoint === 'info' ? '' : 'v1/'}${endpoint}`, serverUrl)
+    // Built from the origin, never resolved against it: the credentials go to this host only.
+    const url = new URL(
+      `${serverUrl.origin}${base}/api/${endpoint === 'info' ? '' : 'v1/'}${endpoint}`
+    )
     for (const [key, value] of Object.entries(options.query ?? {})) url.searchParams.set(key, value)
     const headers: Record<string, string> = {
       accept: 'application/json',
@@ -269,7 +273,14 @@ export class RocketChatClient {
       Number.isFinite(resetAt) &&
       header(response, 'x-ratelimit-reset')
     ) {
-      this.windows.set(endpoint, { remaining, resetAt })
+      // X-RateLimit-Reset is in the server's clock; the Date header (whole seconds) tells how
+      // far that is from ours, and a gap of more than a couple of seconds is worth correcting.
+      const serverNow = Date.parse(header(response, 'date') ?? '')
+      const skew = Number.isFinite(serverNow) ? serverNow - Date.now() : 0
+      this.windows.set(endpoint, {
+        remaining,
+        resetAt: Math.abs(skew) > 2000 ? resetAt - skew : resetAt
+      })
     }
   }
 
@@ -278,7 +289,9 @@ export class RocketChatClient {
     if (!window || window.remaining > 0) return
     const wait = window.resetAt - Date.now()
     this.windows.delete(endpoint)
-    if (wait <= 0 || wait > 3_600_000) return
+    // Rocket.Chat's windows are a minute by default; a longer wait is more likely a clock
+    // problem, and the 429 path, bounded by the answer's own "wait N seconds", handles it.
+    if (wait <= 0 || wait > MAX_PROACTIVE_WAIT_MS) return
     const total = wait + RATE_LIMIT_MARGIN_MS + Math.random() * RATE_LIMIT_JITTER_MS
     this.options.log.info(
       `The server's rate limit for ${endpoint} has no calls left in this window (X-RateLimit-Remaining: 0): waiting ${seconds(total)} s for it to reset before sending.`

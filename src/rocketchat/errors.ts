@@ -14,11 +14,6 @@ export class RocketChatError extends Error {
     )
     this.name = 'RocketChatError'
   }
-
-  /** True when the server refused the credentials rather than the request. */
-  get isAuthFailure(): boolean {
-    return this.status === 401
-  }
 }
 
 export type NetworkFailure =

@@ -25,7 +25,14 @@ export function explainFailure(error: unknown, context: FailureContext = {}): st
       ? `The user may not post with alias or avatar${said}: that needs the message-impersonate permission, which the bot role has. Give the user the bot role, or drop alias and avatar.`
       : `The user lacks a permission ${error.endpoint} needs${said}.`
   }
-  if (error.serverError === 'error-not-allowed' || error.errorType === 'error-not-allowed') {
+  // Several refusals share the error-not-allowed type; only the bare text means membership.
+  if (error.serverError === 'not-allowed [error-not-allowed]') {
+    return `The server refused a thread reply${said}: threads are turned off on this server (Threads_enabled). Drop thread-id, key-mode: thread and long-message: split.`
+  }
+  if (/un-encrypted/.test(error.serverError)) {
+    return `${room} is end-to-end encrypted and refuses unencrypted messages${said}: this action cannot post there.`
+  }
+  if (error.serverError === 'error-not-allowed') {
     return `The user is not allowed to post in ${room}${said}: it is a private room or direct message the user is not a member of. Invite the user to the room.`
   }
   if (
