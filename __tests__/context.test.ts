@@ -4,39 +4,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { isSecretName, readWorkflowContext, safeEnv } from '../src/context.js'
+import { FIXTURE_RUNS } from './fixtures/events/runs.js'
 
 const EVENTS = fileURLToPath(new URL('./fixtures/events/', import.meta.url))
-
-// What the runner sets for each fixture (see fixtures/events/README.md).
-const RUNS: Record<string, Record<string, string>> = {
-  push: {
-    GITHUB_EVENT_NAME: 'push',
-    GITHUB_REF: 'refs/heads/master',
-    GITHUB_SHA: '6113728f27ae82c7b1a177c8d03f9e96e0adf246'
-  },
-  'push-no-author-account': {
-    GITHUB_EVENT_NAME: 'push',
-    GITHUB_REF: 'refs/heads/master',
-    GITHUB_SHA: '6113728f27ae82c7b1a177c8d03f9e96e0adf246'
-  },
-  'push-tag-deleted': {
-    GITHUB_EVENT_NAME: 'push',
-    GITHUB_REF: 'refs/tags/simple-tag',
-    GITHUB_SHA: '0000000000000000000000000000000000000000'
-  },
-  pull_request: {
-    GITHUB_EVENT_NAME: 'pull_request',
-    GITHUB_REF: 'refs/pull/2/merge',
-    GITHUB_SHA: '9d7cbb2f1ca1b3b6f5e1b2e3c1f2a3b4c5d6e7f8',
-    GITHUB_HEAD_REF: 'changes',
-    GITHUB_BASE_REF: 'master'
-  },
-  release: {
-    GITHUB_EVENT_NAME: 'release',
-    GITHUB_REF: 'refs/tags/0.0.1',
-    GITHUB_SHA: '6113728f27ae82c7b1a177c8d03f9e96e0adf246'
-  }
-}
 
 function env(event: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {
@@ -49,7 +19,7 @@ function env(event: string, extra: Record<string, string> = {}): NodeJS.ProcessE
     GITHUB_RUN_NUMBER: '42',
     GITHUB_RUN_ATTEMPT: '1',
     GITHUB_EVENT_PATH: join(EVENTS, `${event}.json`),
-    ...RUNS[event],
+    ...FIXTURE_RUNS[event],
     ...extra
   }
 }

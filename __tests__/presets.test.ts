@@ -11,6 +11,7 @@ import {
   trimNotes,
   type PresetContent
 } from '../src/message/presets.js'
+import { FIXTURE_RUNS } from './fixtures/events/runs.js'
 
 const EVENTS = fileURLToPath(new URL('./fixtures/events/', import.meta.url))
 const SERVERS = ['https://github.com', 'https://ghe.example.com']
@@ -18,48 +19,6 @@ const SERVERS = ['https://github.com', 'https://ghe.example.com']
 // Tests edit recorded payloads deep inside; a typed model of every webhook is not worth it here.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Payload = Record<string, any>
-
-// What the runner sets next to each fixture (see fixtures/events/README.md).
-const RUNS: Record<string, Record<string, string>> = {
-  push: {
-    GITHUB_EVENT_NAME: 'push',
-    GITHUB_REF: 'refs/heads/master',
-    GITHUB_SHA: '6113728f27ae82c7b1a177c8d03f9e96e0adf246'
-  },
-  'push-no-author-account': {
-    GITHUB_EVENT_NAME: 'push',
-    GITHUB_REF: 'refs/heads/master',
-    GITHUB_SHA: '6113728f27ae82c7b1a177c8d03f9e96e0adf246'
-  },
-  'push-tag-deleted': {
-    GITHUB_EVENT_NAME: 'push',
-    GITHUB_REF: 'refs/tags/simple-tag',
-    GITHUB_SHA: '0000000000000000000000000000000000000000'
-  },
-  pull_request: {
-    GITHUB_EVENT_NAME: 'pull_request',
-    GITHUB_REF: 'refs/pull/2/merge',
-    GITHUB_SHA: '9d7cbb2f1ca1b3b6f5e1b2e3c1f2a3b4c5d6e7f8',
-    GITHUB_HEAD_REF: 'changes',
-    GITHUB_BASE_REF: 'master'
-  },
-  workflow_dispatch: {
-    GITHUB_EVENT_NAME: 'workflow_dispatch',
-    GITHUB_REPOSITORY: 'octo-org/octo-repo',
-    GITHUB_REF: 'refs/heads/master',
-    GITHUB_SHA: '3484a2ed6c4e4a1b9a4e3d7ba8d7d8e9f0a1b2c3'
-  },
-  schedule: {
-    GITHUB_EVENT_NAME: 'schedule',
-    GITHUB_REF: 'refs/heads/master',
-    GITHUB_SHA: '6113728f27ae82c7b1a177c8d03f9e96e0adf246'
-  },
-  release: {
-    GITHUB_EVENT_NAME: 'release',
-    GITHUB_REF: 'refs/tags/0.0.1',
-    GITHUB_SHA: '6113728f27ae82c7b1a177c8d03f9e96e0adf246'
-  }
-}
 
 function context(
   event: string,
@@ -78,7 +37,7 @@ function context(
       GITHUB_RUN_ATTEMPT: '1',
       GITHUB_SERVER_URL: server,
       GITHUB_EVENT_PATH: path ?? join(EVENTS, `${event}.json`),
-      ...RUNS[event]
+      ...FIXTURE_RUNS[event]
     },
     status
   )

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { startFakeRocketChat } from '../../test/fake-rocketchat/server.mjs'
 import { USERS } from '../../test/fake-rocketchat/seed.mjs'
 import { ROOT, runAction, withoutMaskCommands } from '../helpers/action.js'
+import { FIXTURE_RUNS } from '../fixtures/events/runs.js'
 
 type Fake = Awaited<ReturnType<typeof startFakeRocketChat>>
 type Field = { title: string; value: string; short?: boolean }
@@ -86,7 +87,12 @@ describe('presets through the fake server', () => {
     ])('posts the status of a %s event', async (fixture, eventName, status, color) => {
       const { stored } = await post(
         {},
-        { event: event(fixture), eventName, jobStatus: status, env }
+        {
+          event: event(fixture),
+          eventName,
+          jobStatus: status,
+          env: { ...FIXTURE_RUNS[fixture], ...env }
+        }
       )
       const word = { success: 'Succeeded', failure: 'Failed', cancelled: 'Cancelled' }[status]
       expect(stored.msg).toContain(word)
@@ -107,7 +113,10 @@ describe('presets through the fake server', () => {
       const release = event('release') as {
         release: { name: string; tag_name: string; body: string }
       }
-      const { stored } = await post({}, { event: release, eventName: 'release', env })
+      const { stored } = await post(
+        {},
+        { event: release, eventName: 'release', env: { ...FIXTURE_RUNS.release, ...env } }
+      )
       const text = JSON.stringify(stored)
       expect(text).toContain(release.release.tag_name)
       expect(text).toContain(`${serverUrl}/`)
