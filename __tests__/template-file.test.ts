@@ -35,6 +35,8 @@ beforeAll(() => {
     'ci/notify.tpl': 'message: yaml without a known extension\n',
     'ci/notify-json.tpl': '{"message": "json without a known extension"}',
     'ci/bad.json': '{\n  "message": "x"\n  "alias": "y"\n}',
+    // V8 gives no position for this one: the action finds it itself.
+    'ci/bad-token.json': '{\n  "message": }',
     'ci/bad.yml': 'message: ok\nalias: [unclosed\n',
     'ci/bad.txt': 'message: [\n',
     'ci/dupe.yml': 'message: a\nmessage: b\n',
@@ -117,6 +119,9 @@ describe('loadTemplateFile', () => {
   it('reports JSON errors with line and column', async () => {
     expect((await failure('ci/bad.json')).message).toBe(
       `Input "template-file": "ci/bad.json" is not valid JSON: Expected ',' or '}' after property value at line 3, column 3.`
+    )
+    expect((await failure('ci/bad-token.json')).message).toBe(
+      `Input "template-file": "ci/bad-token.json" is not valid JSON: Unexpected token '}' at line 2, column 14.`
     )
   })
 

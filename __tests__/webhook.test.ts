@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { createServer, type AddressInfo } from 'node:net'
 import type { Dispatcher } from 'undici'
 import { InputError } from '../src/errors.js'
-import { Deadline } from '../src/rocketchat/client.js'
+import { Deadline } from '../src/rocketchat/deadline.js'
 import { DeadlineError, NetworkError } from '../src/rocketchat/errors.js'
 import { createDispatcher } from '../src/rocketchat/transport.js'
 import {

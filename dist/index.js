@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6800);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1658);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6800:
+/***/ 1658:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32856,7 +32856,127 @@ mustache.Writer = Writer;
 
 /* harmony default export */ const mustache_mustache = (mustache);
 
+;// CONCATENATED MODULE: ./src/message/json.ts
+// Line and column for errors about text people wrote: JSON inputs, template files, templates.
+/** "line L, column C" (1-based) of a UTF-16 offset. */
+function position(text, offset) {
+    const before = text.slice(0, offset);
+    const line = before.split('\n').length;
+    const column = offset - before.lastIndexOf('\n');
+    return `line ${line}, column ${column}`;
+}
+/** Explains a JSON.parse failure by line and column; V8 does not always give a position. */
+function describeJsonError(text, error) {
+    const detail = error.message
+        .replace(/\s*\(line \d+ column \d+\)/, '')
+        .replace(/ in JSON at position \d+.*$/, '')
+        .replace(/, ".*" is not valid JSON$/s, '');
+    const match = /position (\d+)/.exec(error.message);
+    const offset = match ? Number(match[1]) : firstJsonErrorOffset(text);
+    return `${detail} at ${position(text, offset)}.`;
+}
+/** Offset of the first character that makes `text` invalid JSON (a small recursive scanner). */
+function firstJsonErrorOffset(text) {
+    let i = 0;
+    const ws = () => {
+        while (i < text.length && ' \t\n\r'.includes(text[i]))
+            i++;
+    };
+    const fail = () => {
+        throw i;
+    };
+    const literal = (word) => {
+        for (const ch of word)
+            if (text[i++] !== ch)
+                fail();
+    };
+    const string = () => {
+        i++;
+        while (i < text.length && text[i] !== '"') {
+            if (text[i] === '\\')
+                i++;
+            else if (text[i] < ' ')
+                fail();
+            i++;
+        }
+        if (i >= text.length)
+            fail();
+        i++;
+    };
+    const value = () => {
+        ws();
+        const ch = text[i];
+        if (ch === '{') {
+            i++;
+            ws();
+            if (text[i] === '}')
+                return void i++;
+            for (;;) {
+                ws();
+                if (text[i] !== '"')
+                    fail();
+                string();
+                ws();
+                if (text[i] !== ':')
+                    fail();
+                i++;
+                value();
+                ws();
+                if (text[i] === ',')
+                    i++;
+                else if (text[i] === '}')
+                    return void i++;
+                else
+                    fail();
+            }
+        }
+        else if (ch === '[') {
+            i++;
+            ws();
+            if (text[i] === ']')
+                return void i++;
+            for (;;) {
+                value();
+                ws();
+                if (text[i] === ',')
+                    i++;
+                else if (text[i] === ']')
+                    return void i++;
+                else
+                    fail();
+            }
+        }
+        else if (ch === '"')
+            string();
+        else if (ch === 't')
+            literal('true');
+        else if (ch === 'f')
+            literal('false');
+        else if (ch === 'n')
+            literal('null');
+        else {
+            const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i));
+            if (!m)
+                fail();
+            i += m[0].length;
+        }
+    };
+    try {
+        value();
+        ws();
+        if (i < text.length)
+            fail();
+    }
+    catch (at) {
+        if (typeof at === 'number')
+            return Math.min(at, text.length);
+        throw at;
+    }
+    return text.length;
+}
+
 ;// CONCATENATED MODULE: ./src/message/template.ts
+
 
 
 
@@ -32975,13 +33095,6 @@ function findOpening(text, name, before) {
 }
 function inputError(opts, detail) {
     return new InputError(opts.input, opts.where ? `${opts.where}: ${detail}` : detail);
-}
-/** "line L, column C" (1-based) of a UTF-16 offset. */
-function position(text, offset) {
-    const before = text.slice(0, offset);
-    const line = before.split('\n').length;
-    const column = offset - before.lastIndexOf('\n');
-    return `line ${line}, column ${column}`;
 }
 function renderTokens(tokens, scope, text, opts, warned) {
     let out = '';
@@ -33135,6 +33248,7 @@ function mentionPrefix(opts, status) {
 
 ;// CONCATENATED MODULE: ./src/message/attachments.ts
 
+
 // The keys Rocket.Chat type-checks in validateAttachment; any other key passes through unchecked.
 const ATTACHMENT_KEYS = {
     color: 'string',
@@ -33197,118 +33311,6 @@ function parseAttachmentsInput(raw, input = 'attachments') {
     });
     validateAttachments(list, input);
     return list;
-}
-/** Explains a JSON.parse failure by line and column; V8 does not always give a position. */
-function describeJsonError(text, error) {
-    const detail = error.message
-        .replace(/\s*\(line \d+ column \d+\)/, '')
-        .replace(/ in JSON at position \d+.*$/, '')
-        .replace(/, ".*" is not valid JSON$/s, '');
-    const match = /position (\d+)/.exec(error.message);
-    const offset = match ? Number(match[1]) : firstJsonErrorOffset(text);
-    const before = text.slice(0, offset);
-    const line = before.split('\n').length;
-    const column = offset - before.lastIndexOf('\n');
-    return `${detail} at line ${line}, column ${column}.`;
-}
-/** Offset of the first character that makes `text` invalid JSON (a small recursive scanner). */
-function firstJsonErrorOffset(text) {
-    let i = 0;
-    const ws = () => {
-        while (i < text.length && ' \t\n\r'.includes(text[i]))
-            i++;
-    };
-    const fail = () => {
-        throw i;
-    };
-    const literal = (word) => {
-        for (const ch of word)
-            if (text[i++] !== ch)
-                fail();
-    };
-    const string = () => {
-        i++;
-        while (i < text.length && text[i] !== '"') {
-            if (text[i] === '\\')
-                i++;
-            else if (text[i] < ' ')
-                fail();
-            i++;
-        }
-        if (i >= text.length)
-            fail();
-        i++;
-    };
-    const value = () => {
-        ws();
-        const ch = text[i];
-        if (ch === '{') {
-            i++;
-            ws();
-            if (text[i] === '}')
-                return void i++;
-            for (;;) {
-                ws();
-                if (text[i] !== '"')
-                    fail();
-                string();
-                ws();
-                if (text[i] !== ':')
-                    fail();
-                i++;
-                value();
-                ws();
-                if (text[i] === ',')
-                    i++;
-                else if (text[i] === '}')
-                    return void i++;
-                else
-                    fail();
-            }
-        }
-        else if (ch === '[') {
-            i++;
-            ws();
-            if (text[i] === ']')
-                return void i++;
-            for (;;) {
-                value();
-                ws();
-                if (text[i] === ',')
-                    i++;
-                else if (text[i] === ']')
-                    return void i++;
-                else
-                    fail();
-            }
-        }
-        else if (ch === '"')
-            string();
-        else if (ch === 't')
-            literal('true');
-        else if (ch === 'f')
-            literal('false');
-        else if (ch === 'n')
-            literal('null');
-        else {
-            const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i));
-            if (!m)
-                fail();
-            i += m[0].length;
-        }
-    };
-    try {
-        value();
-        ws();
-        if (i < text.length)
-            fail();
-    }
-    catch (at) {
-        if (typeof at === 'number')
-            return Math.min(at, text.length);
-        throw at;
-    }
-    return text.length;
 }
 /**
  * Checks attachments against the rules the server enforces, so a bad one fails
@@ -33499,12 +33501,7 @@ function parseJson(text, path) {
         return JSON.parse(text);
     }
     catch (error) {
-        const message = error.message;
-        const offset = Number(/position (\d+)/.exec(message)?.[1] ?? text.length);
-        const reason = message
-            .replace(/\s*\(line \d+ column \d+\)/, '')
-            .replace(/ in JSON at position \d+.*$/, '');
-        throw new InputError(INPUT, `${quote(path)} is not valid JSON: ${reason} at ${position(text, offset)}.`);
+        throw new InputError(INPUT, `${quote(path)} is not valid JSON: ${describeJsonError(text, error)}`);
     }
 }
 async function parseYaml(text, path, also = '') {
@@ -34322,6 +34319,40 @@ async function createOnce(client, message) {
 
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/rocketchat/deadline.ts
+
+
+/** The step's time budget (timeout-seconds): every request and wait must end before it does. */
+class Deadline {
+    totalMs;
+    endsAt;
+    constructor(totalMs, now = Date.now()) {
+        this.totalMs = totalMs;
+        this.endsAt = now + totalMs;
+    }
+    get remainingMs() {
+        return this.endsAt - Date.now();
+    }
+    /** The error for running out of time; `doing` says what the step was at ("posting to …"). */
+    outOfTime(reason, doing = '') {
+        return new DeadlineError(`Gave up after timeout-seconds (${seconds(this.totalMs)} s)${doing ? ` ${doing}` : ''}: ${reason}`);
+    }
+    /**
+     * Sleeps `ms` when that ends before the deadline; otherwise gives up at once rather than
+     * waiting in vain, with `why(remainingMs)` as the reason.
+     */
+    async sleep(ms, why, doing = '') {
+        const remaining = this.remainingMs;
+        if (ms >= remaining)
+            throw this.outOfTime(why(remaining), doing);
+        await (0,external_node_timers_promises_namespaceObject.setTimeout)(ms);
+    }
+}
+/** Milliseconds as seconds with one decimal, for log lines. */
+function seconds(ms) {
+    return (Math.round(ms / 100) / 10).toString();
+}
+
 // EXTERNAL MODULE: external "node:tls"
 var external_node_tls_ = __nccwpck_require__(1692);
 // EXTERNAL MODULE: external "node:net"
@@ -34599,18 +34630,6 @@ function isProxyHost(err, proxy) {
 
 
 
-/** The step's time budget: every request and wait must end before it does. */
-class Deadline {
-    totalMs;
-    endsAt;
-    constructor(totalMs, now = Date.now()) {
-        this.totalMs = totalMs;
-        this.endsAt = now + totalMs;
-    }
-    get remainingMs() {
-        return this.endsAt - Date.now();
-    }
-}
 // Each attempt gets an equal share of the budget, so that every retry has time to happen,
 // within bounds: a busy server may take seconds, and no answer is worth waiting minutes for.
 const MIN_REQUEST_MS = 2_000;
@@ -34678,7 +34697,7 @@ class RocketChatClient {
             const delay = this.backoffMs * 2 ** (failures - 1);
             const wait = delay / 2 + Math.random() * (delay / 2);
             log.info(`${failure.message} Retrying in ${seconds(wait)} s (retry ${failures} of ${retries}).`);
-            await this.sleepWithin(wait, () => `${failure.message} The next retry was due in ${seconds(wait)} s, after the time is up.`);
+            await this.options.deadline.sleep(wait, () => `${failure.message} The next retry was due in ${seconds(wait)} s, after the time is up.`);
         }
     }
     /**
@@ -34703,7 +34722,7 @@ class RocketChatClient {
         const { serverUrl, userId, authToken, dispatcher, deadline, log } = this.options;
         const remaining = deadline.remainingMs;
         if (remaining <= 0)
-            throw this.outOfTime(`the time was up before ${endpoint} could be sent.`);
+            throw this.options.deadline.outOfTime(`the time was up before ${endpoint} could be sent.`);
         if (!this.proxyLogged) {
             this.proxyLogged = true;
             const proxy = proxyOf(dispatcher);
@@ -34745,7 +34764,7 @@ class RocketChatClient {
                 const note = options.checkDelivered
                     ? ' The server may or may not have stored the message.'
                     : '';
-                throw this.outOfTime(`still waiting for ${endpoint} (${method} ${url.host}) to answer.${note}`);
+                throw this.options.deadline.outOfTime(`still waiting for ${endpoint} (${method} ${url.host}) to answer.${note}`);
             }
             throw error;
         }
@@ -34820,7 +34839,7 @@ class RocketChatClient {
             return;
         const total = wait + RATE_LIMIT_MARGIN_MS + Math.random() * RATE_LIMIT_JITTER_MS;
         this.options.log.info(`The server's rate limit for ${endpoint} has no calls left in this window (X-RateLimit-Remaining: 0): waiting ${seconds(total)} s for it to reset before sending.`);
-        await this.sleepWithin(total, (left) => this.rateLimitTooLong(endpoint, total, left));
+        await this.options.deadline.sleep(total, (left) => this.rateLimitTooLong(endpoint, total, left));
     }
     async waitOutRateLimit(endpoint, response) {
         const wait = rateLimitWait(response);
@@ -34831,7 +34850,7 @@ class RocketChatClient {
         if (total < left) {
             this.options.log.info(`Rate limited by the server on ${endpoint} (HTTP 429${limit ? `, ${limit} calls per window per IP` : ''}): waiting ${seconds(total)} s until the window resets.`);
         }
-        await this.sleepWithin(total, (remaining) => this.rateLimitTooLong(endpoint, total, remaining, limit));
+        await this.options.deadline.sleep(total, (remaining) => this.rateLimitTooLong(endpoint, total, remaining, limit));
     }
     rateLimitTooLong(endpoint, wait, left, limit) {
         return `the server's rate limit on ${endpoint}${limit ? ` (${limit} calls per window per IP)` : ''} allows the next call in ${seconds(wait)} s, but only ${seconds(Math.max(0, left))} s are left. Raise timeout-seconds, or post as a user with the api-bypass-rate-limit permission (the bot role has it).`;
@@ -34840,16 +34859,6 @@ class RocketChatClient {
         const error = this.toError(endpoint, response);
         error.message = `${error.message} (retries is 0, so the action does not wait for the rate limit window to reset.)`;
         return error;
-    }
-    /** Sleeps `ms` if that ends before the deadline; otherwise gives up at once, saying why. */
-    async sleepWithin(ms, why) {
-        const remaining = this.options.deadline.remainingMs;
-        if (ms >= remaining)
-            throw this.outOfTime(why(remaining));
-        await (0,external_node_timers_promises_namespaceObject.setTimeout)(ms);
-    }
-    outOfTime(reason) {
-        return new DeadlineError(`Gave up after timeout-seconds (${seconds(this.options.deadline.totalMs)} s): ${reason}`);
     }
 }
 /**
@@ -34888,9 +34897,6 @@ function htmlTitle(text) {
 function snippet(text) {
     const flat = text.replace(/\s+/g, ' ').trim();
     return flat ? JSON.stringify(flat.length > 120 ? `${flat.slice(0, 120)}…` : flat) : '(empty body)';
-}
-function seconds(ms) {
-    return (Math.round(ms / 100) / 10).toString();
 }
 
 ;// CONCATENATED MODULE: ./src/rocketchat/webhook.ts
@@ -35013,13 +35019,13 @@ async function postToWebhook(hook, message, options) {
                 throw error;
             failures += 1;
             const wait = (options.backoffMs ?? 500) * 2 ** (failures - 1);
-            log.info(`${error.message} Retrying in ${webhook_seconds(wait)} s (retry ${failures} of ${retries}).`);
+            log.info(`${error.message} Retrying in ${seconds(wait)} s (retry ${failures} of ${retries}).`);
             await sleepWithin(deadline, wait, error.message);
             continue;
         }
         if (response.status === 429 && retries > 0) {
             const wait = rateLimitWait(response) + 250;
-            log.info(`Rate limited by the server on ${WHAT} (HTTP 429): waiting ${webhook_seconds(wait)} s until the window resets.`);
+            log.info(`Rate limited by the server on ${WHAT} (HTTP 429): waiting ${seconds(wait)} s until the window resets.`);
             await sleepWithin(deadline, wait, `the server's rate limit on ${WHAT}`);
             continue;
         }
@@ -35040,7 +35046,7 @@ function outcome(response, hook) {
         return;
     const said = typeof body?.error === 'string' ? body.error : '';
     const fail = (why) => new WebhookError(status, said, why);
-    const page = /<title>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
+    const page = htmlTitle(text);
     if (ok) {
         throw fail(`${capital(WHAT)} answered HTTP ${status} without Rocket.Chat's {"success":true}${page ? ` (an HTML page, "${page}")` : ''}: is webhook-url the incoming webhook URL of the server at ${hook.server.host}? The message may not have been posted.`);
     }
@@ -35065,24 +35071,19 @@ const EXPLAINED = {
     'Invalid href value provided': 'a URL in the attachments is not an absolute http(s) URL.',
     'invalid-channel': "the integration's channel does not exist any more. Fix the channel in Administration > Integrations."
 };
-async function sleepWithin(deadline, ms, what) {
-    const left = deadline.remainingMs;
-    if (ms >= left) {
-        throw outOfTime(deadline, `${what}: the next try was due in ${webhook_seconds(ms)} s, only ${webhook_seconds(Math.max(0, left))} s were left.`);
-    }
-    await (0,external_node_timers_promises_namespaceObject.setTimeout)(ms);
+function sleepWithin(deadline, ms, what) {
+    const why = (left) => `${what}: the next try was due in ${seconds(ms)} s, only ${seconds(Math.max(0, left))} s were left.`;
+    return deadline.sleep(ms, why, `posting to ${WHAT}`);
 }
 function outOfTime(deadline, reason) {
-    return new DeadlineError(`Gave up after timeout-seconds (${webhook_seconds(deadline.totalMs)} s) posting to ${WHAT}: ${reason}`);
+    return deadline.outOfTime(reason, `posting to ${WHAT}`);
 }
 function capital(text) {
     return text[0].toUpperCase() + text.slice(1);
 }
-function webhook_seconds(ms) {
-    return (Math.round(ms / 100) / 10).toString();
-}
 
 ;// CONCATENATED MODULE: ./src/post.ts
+
 
 
 

@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici'
-import { Deadline, RocketChatClient } from '../../src/rocketchat/client.js'
+import { RocketChatClient } from '../../src/rocketchat/client.js'
+import { Deadline } from '../../src/rocketchat/deadline.js'
 import { createDispatcher } from '../../src/rocketchat/transport.js'
 import type { Logger } from '../../src/rocketchat/types.js'
 import { SEED } from '../../test/fake-rocketchat/server.mjs'

@@ -2,7 +2,7 @@ import { readFileSync, realpathSync, statSync } from 'node:fs'
 import { extname, isAbsolute, relative, resolve, sep } from 'node:path'
 import { InputError, quote } from '../errors.js'
 import type { TemplateFileContent } from './content.js'
-import { position } from './template.js'
+import { describeJsonError } from './json.js'
 
 const INPUT = 'template-file'
 const KEYS = ['message', 'alias', 'attachments']
@@ -91,14 +91,9 @@ function parseJson(text: string, path: string): unknown {
   try {
     return JSON.parse(text)
   } catch (error) {
-    const message = (error as Error).message
-    const offset = Number(/position (\d+)/.exec(message)?.[1] ?? text.length)
-    const reason = message
-      .replace(/\s*\(line \d+ column \d+\)/, '')
-      .replace(/ in JSON at position \d+.*$/, '')
     throw new InputError(
       INPUT,
-      `${quote(path)} is not valid JSON: ${reason} at ${position(text, offset)}.`
+      `${quote(path)} is not valid JSON: ${describeJsonError(text, error as Error)}`
     )
   }
 }

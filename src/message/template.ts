@@ -1,4 +1,5 @@
 import Mustache, { type TemplateSpans } from 'mustache'
+import { position } from './json.js'
 import type { WorkflowContext } from '../context.js'
 import { InputError } from '../errors.js'
 import { neutralise, type AllowedMentions } from './neutralise.js'
@@ -143,14 +144,6 @@ function findOpening(text: string, name: string, before: number): number | undef
 
 function inputError(opts: TemplateOptions, detail: string): InputError {
   return new InputError(opts.input, opts.where ? `${opts.where}: ${detail}` : detail)
-}
-
-/** "line L, column C" (1-based) of a UTF-16 offset. */
-export function position(text: string, offset: number): string {
-  const before = text.slice(0, offset)
-  const line = before.split('\n').length
-  const column = offset - before.lastIndexOf('\n')
-  return `line ${line}, column ${column}`
 }
 
 function renderTokens(

@@ -1,22 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises'
 import { FormData, type Dispatcher } from 'undici'
+import { seconds, type Deadline } from './deadline.js'
 import { DeadlineError, NetworkError, RocketChatError } from './errors.js'
 import { attempt, proxyOf, type RawResponse } from './transport.js'
 import type { Logger } from './types.js'
-
-/** The step's time budget: every request and wait must end before it does. */
-export class Deadline {
-  readonly endsAt: number
-  constructor(
-    readonly totalMs: number,
-    now = Date.now()
-  ) {
-    this.endsAt = now + totalMs
-  }
-  get remainingMs(): number {
-    return this.endsAt - Date.now()
-  }
-}
 
 export interface ClientOptions {
   serverUrl: URL
@@ -122,7 +108,7 @@ export class RocketChatClient {
       log.info(
         `${failure.message} Retrying in ${seconds(wait)} s (retry ${failures} of ${retries}).`
       )
-      await this.sleepWithin(
+      await this.options.deadline.sleep(
         wait,
         () =>
           `${failure.message} The next retry was due in ${seconds(wait)} s, after the time is up.`
@@ -156,7 +142,8 @@ export class RocketChatClient {
   ): Promise<RawResponse> {
     const { serverUrl, userId, authToken, dispatcher, deadline, log } = this.options
     const remaining = deadline.remainingMs
-    if (remaining <= 0) throw this.outOfTime(`the time was up before ${endpoint} could be sent.`)
+    if (remaining <= 0)
+      throw this.options.deadline.outOfTime(`the time was up before ${endpoint} could be sent.`)
     if (!this.proxyLogged) {
       this.proxyLogged = true
       const proxy = proxyOf(dispatcher)
@@ -201,7 +188,7 @@ export class RocketChatClient {
         const note = options.checkDelivered
           ? ' The server may or may not have stored the message.'
           : ''
-        throw this.outOfTime(
+        throw this.options.deadline.outOfTime(
           `still waiting for ${endpoint} (${method} ${url.host}) to answer.${note}`
         )
       }
@@ -296,7 +283,7 @@ export class RocketChatClient {
     this.options.log.info(
       `The server's rate limit for ${endpoint} has no calls left in this window (X-RateLimit-Remaining: 0): waiting ${seconds(total)} s for it to reset before sending.`
     )
-    await this.sleepWithin(total, (left) => this.rateLimitTooLong(endpoint, total, left))
+    await this.options.deadline.sleep(total, (left) => this.rateLimitTooLong(endpoint, total, left))
   }
 
   private async waitOutRateLimit(endpoint: string, response: RawResponse): Promise<void> {
@@ -310,7 +297,7 @@ export class RocketChatClient {
         `Rate limited by the server on ${endpoint} (HTTP 429${limit ? `, ${limit} calls per window per IP` : ''}): waiting ${seconds(total)} s until the window resets.`
       )
     }
-    await this.sleepWithin(total, (remaining) =>
+    await this.options.deadline.sleep(total, (remaining) =>
       this.rateLimitTooLong(endpoint, total, remaining, limit)
     )
   }
@@ -323,19 +310,6 @@ export class RocketChatClient {
     const error = this.toError(endpoint, response)
     error.message = `${error.message} (retries is 0, so the action does not wait for the rate limit window to reset.)`
     return error
-  }
-
-  /** Sleeps `ms` if that ends before the deadline; otherwise gives up at once, saying why. */
-  private async sleepWithin(ms: number, why: (remainingMs: number) => string): Promise<void> {
-    const remaining = this.options.deadline.remainingMs
-    if (ms >= remaining) throw this.outOfTime(why(remaining))
-    await sleep(ms)
-  }
-
-  private outOfTime(reason: string): DeadlineError {
-    return new DeadlineError(
-      `Gave up after timeout-seconds (${seconds(this.options.deadline.totalMs)} s): ${reason}`
-    )
   }
 }
 
@@ -374,15 +348,11 @@ function header(response: RawResponse, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value
 }
 
-function htmlTitle(text: string): string | undefined {
+export function htmlTitle(text: string): string | undefined {
   return /<title>([^<]*)<\/title>/i.exec(text)?.[1]?.trim() || undefined
 }
 
 function snippet(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim()
   return flat ? JSON.stringify(flat.length > 120 ? `${flat.slice(0, 120)}…` : flat) : '(empty body)'
-}
-
-function seconds(ms: number): string {
-  return (Math.round(ms / 100) / 10).toString()
 }

@@ -1,7 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises'
 import type { Dispatcher } from 'undici'
 import { InputError } from '../errors.js'
-import { rateLimitWait, type Deadline } from './client.js'
+import { htmlTitle, rateLimitWait } from './client.js'
+import { seconds, type Deadline } from './deadline.js'
 import { DeadlineError, NetworkError } from './errors.js'
 import { attempt, type RawResponse } from './transport.js'
 import type { Logger } from './types.js'
@@ -189,7 +189,7 @@ function outcome(response: RawResponse, hook: Webhook): void {
   if (ok && body?.success === true) return
   const said = typeof body?.error === 'string' ? body.error : ''
   const fail = (why: string): WebhookError => new WebhookError(status, said, why)
-  const page = /<title>([^<]*)<\/title>/i.exec(text)?.[1]?.trim()
+  const page = htmlTitle(text)
   if (ok) {
     throw fail(
       `${capital(WHAT)} answered HTTP ${status} without Rocket.Chat's {"success":true}${page ? ` (an HTML page, "${page}")` : ''}: is webhook-url the incoming webhook URL of the server at ${hook.server.host}? The message may not have been posted.`
@@ -230,27 +230,16 @@ const EXPLAINED: Record<string, string> = {
     "the integration's channel does not exist any more. Fix the channel in Administration > Integrations."
 }
 
-async function sleepWithin(deadline: Deadline, ms: number, what: string): Promise<void> {
-  const left = deadline.remainingMs
-  if (ms >= left) {
-    throw outOfTime(
-      deadline,
-      `${what}: the next try was due in ${seconds(ms)} s, only ${seconds(Math.max(0, left))} s were left.`
-    )
-  }
-  await sleep(ms)
+function sleepWithin(deadline: Deadline, ms: number, what: string): Promise<void> {
+  const why = (left: number): string =>
+    `${what}: the next try was due in ${seconds(ms)} s, only ${seconds(Math.max(0, left))} s were left.`
+  return deadline.sleep(ms, why, `posting to ${WHAT}`)
 }
 
 function outOfTime(deadline: Deadline, reason: string): DeadlineError {
-  return new DeadlineError(
-    `Gave up after timeout-seconds (${seconds(deadline.totalMs)} s) posting to ${WHAT}: ${reason}`
-  )
+  return deadline.outOfTime(reason, `posting to ${WHAT}`)
 }
 
 function capital(text: string): string {
   return text[0].toUpperCase() + text.slice(1)
-}
-
-function seconds(ms: number): string {
-  return (Math.round(ms / 100) / 10).toString()
 }
