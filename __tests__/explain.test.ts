@@ -38,6 +38,10 @@ describe('explain.ts', () => {
     ],
     [refusal(400, 'error-message-size-exceeded'), /longer than the server allows/],
     [refusal(400, 'error-invalid-room'), /#ops no longer exists/],
+    [
+      refusal(400, 'The channel, ops, is archived [error-room-archived]', 'error-room-archived'),
+      /^#ops is archived \("The channel, ops, is archived \[error-room-archived\]"\): nobody can post there\. Unarchive it/
+    ],
     [refusal(400, "You can't send messages because the room is readonly."), /#ops is read-only/],
     [refusal(400, 'You_have_been_muted'), /muted in #ops/],
     [refusal(400, 'Invalid href value provided'), /URL fields must be absolute http\(s\) URLs/],

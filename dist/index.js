@@ -34009,6 +34009,9 @@ function explainFailure(error, context = {}) {
         error.serverError === 'error-message-size-exceeded') {
         return `The message is longer than the server allows${said}: the limit is the server's Message_MaxAllowedSize setting (5000 characters by default). Set long-message to split or truncate, or max-message-length to the server's limit.`;
     }
+    if (error.errorType === 'error-room-archived') {
+        return `${room} is archived${said}: nobody can post there. Unarchive it in the room's settings, or post to another room.`;
+    }
     if (error.serverError === 'error-invalid-room') {
         return `The room ${room} no longer exists on the server${said}.`;
     }

@@ -404,6 +404,14 @@ describe('errors a person can act on', () => {
     expect(storedCount()).toBe(count)
   })
 
+  it('explains an archived room, before sending', async () => {
+    const count = storedCount()
+    const run = await post({ room: '#old-builds', message: 'x' })
+    expect(run.code).toBe(1)
+    expect(run.annotations[0].message).toMatch(/^#old-builds is archived .*Unarchive it/)
+    expect(storedCount()).toBe(count)
+  })
+
   it('explains the server size limit', async () => {
     const count = storedCount()
     const run = await post({
