@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1658);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3191);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1658:
+/***/ 3191:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -35339,7 +35339,52 @@ function dryRunReport(settings, content, files = []) {
     return [`${header}\nPOST ${url}\n${JSON.stringify(body, null, 2)}`, ...notes].join('\n');
 }
 
+;// CONCATENATED MODULE: ./src/inputs.ts
+
+/** A true/false input; '' gives `fallback`. */
+function readBoolean(getInput, name, fallback) {
+    const raw = getInput(name);
+    if (!raw)
+        return fallback;
+    // The YAML 1.2 core schema booleans, as @actions/core's getBooleanInput accepts.
+    if (['true', 'True', 'TRUE'].includes(raw))
+        return true;
+    if (['false', 'False', 'FALSE'].includes(raw))
+        return false;
+    throw new InputError(name, `${quote(raw)} is not a boolean. Expected true or false.`);
+}
+/** One of `choices` (case-insensitive); '' gives `fallback`. */
+function readChoice(getInput, name, choices, fallback) {
+    const raw = getInput(name);
+    if (!raw)
+        return fallback;
+    const value = raw.toLowerCase();
+    if (!choices.includes(value)) {
+        throw new InputError(name, `${quote(raw)} is not one of ${choices.join(', ')}.`);
+    }
+    return value;
+}
+/** A whole number within [min, max]; '' gives `fallback`. */
+function readInteger(getInput, name, fallback, min, max) {
+    return readOptionalInteger(getInput, name, min, max) ?? fallback;
+}
+/** A whole number within [min, max], or undefined for ''. */
+function readOptionalInteger(getInput, name, min, max) {
+    const raw = getInput(name);
+    if (!raw)
+        return undefined;
+    if (!/^\d+$/.test(raw)) {
+        throw new InputError(name, `${quote(raw)} is not a whole number. Expected ${min} to ${max}.`);
+    }
+    const value = Number(raw);
+    if (value < min || value > max) {
+        throw new InputError(name, `${raw} is out of range. Expected ${min} to ${max}.`);
+    }
+    return value;
+}
+
 ;// CONCATENATED MODULE: ./src/settings.ts
+
 
 
 
@@ -35659,43 +35704,6 @@ function readCaCert(raw) {
         throw new InputError('ca-cert', `the file ${quote(raw)} holds no PEM certificate (-----BEGIN CERTIFICATE-----).`);
     }
     return text;
-}
-function readBoolean(getInput, name, fallback) {
-    const raw = getInput(name);
-    if (!raw)
-        return fallback;
-    // The YAML 1.2 core schema booleans, as @actions/core's getBooleanInput accepts.
-    if (['true', 'True', 'TRUE'].includes(raw))
-        return true;
-    if (['false', 'False', 'FALSE'].includes(raw))
-        return false;
-    throw new InputError(name, `${quote(raw)} is not a boolean. Expected true or false.`);
-}
-function readChoice(getInput, name, choices, fallback) {
-    const raw = getInput(name);
-    if (!raw)
-        return fallback;
-    const value = raw.toLowerCase();
-    if (!choices.includes(value)) {
-        throw new InputError(name, `${quote(raw)} is not one of ${choices.join(', ')}.`);
-    }
-    return value;
-}
-function readInteger(getInput, name, fallback, min, max) {
-    return readOptionalInteger(getInput, name, min, max) ?? fallback;
-}
-function readOptionalInteger(getInput, name, min, max) {
-    const raw = getInput(name);
-    if (!raw)
-        return undefined;
-    if (!/^\d+$/.test(raw)) {
-        throw new InputError(name, `${quote(raw)} is not a whole number. Expected ${min} to ${max}.`);
-    }
-    const value = Number(raw);
-    if (value < min || value > max) {
-        throw new InputError(name, `${raw} is out of range. Expected ${min} to ${max}.`);
-    }
-    return value;
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts

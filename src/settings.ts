@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs'
 import type { KeyMode } from './conversation.js'
 import { InputError, quote } from './errors.js'
+import {
+  readBoolean,
+  readChoice,
+  readInteger,
+  readOptionalInteger,
+  type GetInput
+} from './inputs.js'
 import { parseAttachmentsInput, type Attachment } from './message/attachments.js'
 import type { AllowedMentions, Preset } from './message/content.js'
 import type { RoomRef } from './rocketchat/types.js'
@@ -54,9 +61,6 @@ export interface Settings {
   /** Problems worth a warning that do not stop the step. */
   warnings: string[]
 }
-
-/** Reads one input; the same contract as `core.getInput` (trimmed, '' when absent). */
-export type GetInput = (name: string) => string
 
 /** Names of every input the action reads, kept equal to action.yml by a test. */
 export const INPUT_NAMES = [
@@ -466,56 +470,4 @@ function readCaCert(raw: string): string {
     )
   }
   return text
-}
-
-function readBoolean(getInput: GetInput, name: string, fallback: boolean): boolean {
-  const raw = getInput(name)
-  if (!raw) return fallback
-  // The YAML 1.2 core schema booleans, as @actions/core's getBooleanInput accepts.
-  if (['true', 'True', 'TRUE'].includes(raw)) return true
-  if (['false', 'False', 'FALSE'].includes(raw)) return false
-  throw new InputError(name, `${quote(raw)} is not a boolean. Expected true or false.`)
-}
-
-function readChoice<T extends string>(
-  getInput: GetInput,
-  name: string,
-  choices: readonly T[],
-  fallback: T
-): T {
-  const raw = getInput(name)
-  if (!raw) return fallback
-  const value = raw.toLowerCase() as T
-  if (!choices.includes(value)) {
-    throw new InputError(name, `${quote(raw)} is not one of ${choices.join(', ')}.`)
-  }
-  return value
-}
-
-function readInteger(
-  getInput: GetInput,
-  name: string,
-  fallback: number,
-  min: number,
-  max: number
-): number {
-  return readOptionalInteger(getInput, name, min, max) ?? fallback
-}
-
-function readOptionalInteger(
-  getInput: GetInput,
-  name: string,
-  min: number,
-  max: number
-): number | undefined {
-  const raw = getInput(name)
-  if (!raw) return undefined
-  if (!/^\d+$/.test(raw)) {
-    throw new InputError(name, `${quote(raw)} is not a whole number. Expected ${min} to ${max}.`)
-  }
-  const value = Number(raw)
-  if (value < min || value > max) {
-    throw new InputError(name, `${raw} is out of range. Expected ${min} to ${max}.`)
-  }
-  return value
 }
