@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startFakeRocketChat } from '../../test/fake-rocketchat/server.mjs'
 import { INTEGRATIONS, ROOMS, USERS } from '../../test/fake-rocketchat/seed.mjs'
-import { runAction, withoutMaskCommands, type ActionRun } from '../helpers/action.js'
+import { runAction, withoutMaskCommands, type ActionRun, asBot } from '../helpers/action.js'
 
 type Fake = Awaited<ReturnType<typeof startFakeRocketChat>>
 type Stored = Record<string, unknown> & {
@@ -49,9 +49,7 @@ function post(
 ): Promise<ActionRun> {
   return runAction({
     inputs: {
-      'server-url': server.url,
-      'auth-token': USERS.bot.token,
-      'user-id': USERS.bot.id,
+      ...asBot(server.url),
       ...inputs
     },
     cwd: workspace,

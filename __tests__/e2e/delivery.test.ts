@@ -5,7 +5,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { startFakeRocketChat } from '../../test/fake-rocketchat/server.mjs'
 import { USERS } from '../../test/fake-rocketchat/seed.mjs'
-import { runAction, withoutMaskCommands, type ActionRun } from '../helpers/action.js'
+import { runAction, withoutMaskCommands, type ActionRun, asBot } from '../helpers/action.js'
 
 type Fake = Awaited<ReturnType<typeof startFakeRocketChat>>
 type Fault = Parameters<Fake['inject']>[0]
@@ -31,9 +31,7 @@ async function post(text: string, inputs: Record<string, string> = {}) {
   const from = fake.requests.length
   const run = await runAction({
     inputs: {
-      'server-url': fake.url,
-      'auth-token': USERS.bot.token,
-      'user-id': USERS.bot.id,
+      ...asBot(fake.url),
       room: '#general',
       message: text,
       'timeout-seconds': '10',

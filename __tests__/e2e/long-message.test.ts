@@ -4,8 +4,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { startFakeRocketChat } from '../../test/fake-rocketchat/server.mjs'
-import { USERS } from '../../test/fake-rocketchat/seed.mjs'
-import { runAction } from '../helpers/action.js'
+import { runAction, asBot } from '../helpers/action.js'
 
 type Fake = Awaited<ReturnType<typeof startFakeRocketChat>>
 interface Stored {
@@ -44,9 +43,7 @@ async function post(text: string, inputs: Record<string, string> = {}) {
   const before = new Set(fake.messages.keys())
   const run = await runAction({
     inputs: {
-      'server-url': fake.url,
-      'auth-token': USERS.bot.token,
-      'user-id': USERS.bot.id,
+      ...asBot(fake.url),
       room: '#general',
       message: text,
       ...inputs

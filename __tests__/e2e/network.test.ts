@@ -12,7 +12,7 @@ import { proxyFor, proxyPasswords } from '../../src/rocketchat/proxy.js'
 import { createDispatcher, proxyOf } from '../../src/rocketchat/transport.js'
 import { startFakeRocketChat } from '../../test/fake-rocketchat/server.mjs'
 import { USERS } from '../../test/fake-rocketchat/seed.mjs'
-import { ROOT, runAction, withoutMaskCommands, type ActionRun } from '../helpers/action.js'
+import { ROOT, runAction, withoutMaskCommands, type ActionRun, asBot } from '../helpers/action.js'
 
 type Fake = Awaited<ReturnType<typeof startFakeRocketChat>>
 
@@ -97,9 +97,7 @@ async function post(
 ) {
   const run = await runAction({
     inputs: {
-      'server-url': server.url,
-      'auth-token': USERS.bot.token,
-      'user-id': USERS.bot.id,
+      ...asBot(server.url),
       room: '#general',
       message: text,
       ...inputs

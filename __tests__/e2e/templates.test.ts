@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startFakeRocketChat } from '../../test/fake-rocketchat/server.mjs'
 import { USERS } from '../../test/fake-rocketchat/seed.mjs'
-import { ROOT, runAction, withoutMaskCommands } from '../helpers/action.js'
+import { ROOT, runAction, withoutMaskCommands, asBot } from '../helpers/action.js'
 import { FIXTURE_RUNS } from '../fixtures/events/runs.js'
 
 type Fake = Awaited<ReturnType<typeof startFakeRocketChat>>
@@ -45,9 +45,7 @@ async function post(
   const run = await runAction({
     ...options,
     inputs: {
-      'server-url': fake.url,
-      'auth-token': USERS.bot.token,
-      'user-id': USERS.bot.id,
+      ...asBot(fake.url),
       room: '#ci-builds',
       ...inputs
     },
@@ -284,9 +282,7 @@ describe('templates are safe against what the event carries', () => {
     const from = fake.requests.length
     const run = await runAction({
       inputs: {
-        'server-url': fake.url,
-        'auth-token': USERS.bot.token,
-        'user-id': USERS.bot.id,
+        ...asBot(fake.url),
         room: '#general',
         message: 'Hi {{#github.event}} unclosed'
       }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
+import { USERS } from '../../test/fake-rocketchat/seed.mjs'
 import { RUNNER_ENV } from '../../test/runner-env.mjs'
 
 export const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..')
@@ -109,6 +110,11 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     all: `${stdout}\n${stderr}\n${summary}\n${JSON.stringify(outputs)}`,
     durationMs
   }
+}
+
+/** The server-url, auth-token and user-id inputs of the seeded bot user, for `serverUrl`. */
+export function asBot(serverUrl: string): Record<string, string> {
+  return { 'server-url': serverUrl, 'auth-token': USERS.bot.token, 'user-id': USERS.bot.id }
 }
 
 /** The variable name the runner uses for an input (spaces become underscores; hyphens stay). */
