@@ -2,27 +2,10 @@ import { describe, expect, it } from '@jest/globals'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { isSecretName, readWorkflowContext, safeEnv } from '../src/context.js'
-import { FIXTURE_RUNS } from './fixtures/events/runs.js'
+import { fixtureEnv } from './fixtures/events/runs.js'
 
-const EVENTS = fileURLToPath(new URL('./fixtures/events/', import.meta.url))
-
-function env(event: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return {
-    GITHUB_REPOSITORY: 'Codertocat/Hello-World',
-    GITHUB_REPOSITORY_OWNER: 'Codertocat',
-    GITHUB_ACTOR: 'Codertocat',
-    GITHUB_WORKFLOW: 'CI',
-    GITHUB_JOB: 'build',
-    GITHUB_RUN_ID: '1658821493',
-    GITHUB_RUN_NUMBER: '42',
-    GITHUB_RUN_ATTEMPT: '1',
-    GITHUB_EVENT_PATH: join(EVENTS, `${event}.json`),
-    ...FIXTURE_RUNS[event],
-    ...extra
-  }
-}
+const env = fixtureEnv
 
 describe('readWorkflowContext', () => {
   it('reads the GITHUB_* and RUNNER_* variables and the event file', () => {

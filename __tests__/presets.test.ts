@@ -11,7 +11,7 @@ import {
   trimNotes,
   type PresetContent
 } from '../src/message/presets.js'
-import { FIXTURE_RUNS } from './fixtures/events/runs.js'
+import { fixtureEnv } from './fixtures/events/runs.js'
 
 const EVENTS = fileURLToPath(new URL('./fixtures/events/', import.meta.url))
 const SERVERS = ['https://github.com', 'https://ghe.example.com']
@@ -27,18 +27,7 @@ function context(
   path?: string
 ): WorkflowContext {
   return readWorkflowContext(
-    {
-      GITHUB_REPOSITORY: 'Codertocat/Hello-World',
-      GITHUB_ACTOR: 'Codertocat',
-      GITHUB_WORKFLOW: 'CI',
-      GITHUB_JOB: 'build',
-      GITHUB_RUN_ID: '1658821493',
-      GITHUB_RUN_NUMBER: '42',
-      GITHUB_RUN_ATTEMPT: '1',
-      GITHUB_SERVER_URL: server,
-      GITHUB_EVENT_PATH: path ?? join(EVENTS, `${event}.json`),
-      ...FIXTURE_RUNS[event]
-    },
+    fixtureEnv(event, { GITHUB_SERVER_URL: server, ...(path && { GITHUB_EVENT_PATH: path }) }),
     status
   )
 }

@@ -809,16 +809,9 @@ function afterSave(world, message, room, user) {
 
 /** Finds the DM whose members are exactly `uids`, or creates it (1:1 id = sorted ids concatenated). */
 function getOrCreateDirectRoom(world, members) {
+  const existing = findDirectRoom(world, members)
+  if (existing) return existing
   const uids = [...new Set(members.map((u) => u._id))].sort()
-  for (const room of world.rooms.values()) {
-    if (
-      room.t === 'd' &&
-      room.uids.length === uids.length &&
-      room.uids.every((id, i) => id === uids[i])
-    ) {
-      return room
-    }
-  }
   const usernames = [...new Set(members.map((u) => u.username))].sort()
   return addRoomTo(world, {
     _id: uids.length === 2 ? uids.join('') : randomId(),
