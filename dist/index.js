@@ -28370,20 +28370,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9407:
-/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3191);
-
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
-
-/***/ }),
-
-/***/ 3191:
+/***/ 9065:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28416,7 +28403,7 @@ __nccwpck_require__.d(core_namespaceObject, {
   exportVariable: () => (exportVariable),
   getBooleanInput: () => (getBooleanInput),
   getIDToken: () => (getIDToken),
-  getInput: () => (getInput),
+  getInput: () => (core_getInput),
   getMultilineInput: () => (getMultilineInput),
   getState: () => (getState),
   group: () => (group),
@@ -31170,7 +31157,7 @@ function addPath(inputPath) {
  * @param     options  optional. See InputOptions.
  * @returns   string
  */
-function getInput(name, options) {
+function core_getInput(name, options) {
     const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
     if (options && options.required && !val) {
         throw new Error(`Input required and not supplied: ${name}`);
@@ -31189,7 +31176,7 @@ function getInput(name, options) {
  *
  */
 function getMultilineInput(name, options) {
-    const inputs = getInput(name, options)
+    const inputs = core_getInput(name, options)
         .split('\n')
         .filter(x => x !== '');
     if (options && options.trimWhitespace === false) {
@@ -31210,7 +31197,7 @@ function getMultilineInput(name, options) {
 function getBooleanInput(name, options) {
     const trueValue = ['true', 'True', 'TRUE'];
     const falseValue = ['false', 'False', 'FALSE'];
-    const val = getInput(name, options);
+    const val = core_getInput(name, options);
     if (trueValue.includes(val))
         return true;
     if (falseValue.includes(val))
@@ -31385,177 +31372,999 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: ./src/context.ts
-
-// Credentials the runner hands to every step, and names that usually hold one. A
-// template must never be able to print them into a chat room.
-// AUTH(?!OR) keeps COMMIT_AUTHOR-style names readable while hiding *_AUTH and AUTH_*.
-const HIDDEN_ENV_PREFIXES = ['ACTIONS_', 'INPUT_'];
-const SECRET_NAME = /TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|KEY|CREDENTIAL|AUTH(?!OR)|PRIVATE|COOKIE|SESSION|(^|_)PAT($|_)/i;
-// Values that are credentials whatever the variable is called: a URL with user:password@
-// (also curl's scheme-less proxy form) and an incoming webhook URL, whose path is its token.
-const CREDENTIAL_VALUE = [
-    /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:[^/\s@]+@/i,
-    /^[^/\s:@]+:[^/\s@]+@[^\s@]+$/,
-    /\/hooks\/[^/\s]+\/[^/\s]+/
-];
-/**
- * Reads GITHUB_* / RUNNER_* variables and the event file once. `secrets` are values the
- * action masks (its token, the webhook URL, proxy passwords): no `env` entry may carry one.
- */
-function readWorkflowContext(env, jobStatus, secrets = []) {
-    const event = readEvent(env.GITHUB_EVENT_PATH);
-    const get = (name) => env[name] ?? '';
-    const eventRepo = record(event.repository);
-    const repository = get('GITHUB_REPOSITORY') || str(eventRepo.full_name);
-    const ref = get('GITHUB_REF');
-    const github = {
-        repository,
-        repository_owner: get('GITHUB_REPOSITORY_OWNER') || repository.split('/')[0] || '',
-        ref,
-        ref_name: get('GITHUB_REF_NAME') || ref.replace(/^refs\/(heads|tags|pull)\//, ''),
-        ref_type: get('GITHUB_REF_TYPE') || refType(ref),
-        sha: get('GITHUB_SHA'),
-        actor: get('GITHUB_ACTOR'),
-        triggering_actor: get('GITHUB_TRIGGERING_ACTOR') || get('GITHUB_ACTOR'),
-        workflow: get('GITHUB_WORKFLOW'),
-        job: get('GITHUB_JOB'),
-        run_id: get('GITHUB_RUN_ID'),
-        run_number: get('GITHUB_RUN_NUMBER'),
-        run_attempt: get('GITHUB_RUN_ATTEMPT'),
-        event_name: get('GITHUB_EVENT_NAME'),
-        // Same defaults as @actions/github's Context, so github.com works without them.
-        server_url: trimSlash(get('GITHUB_SERVER_URL') || 'https://github.com'),
-        api_url: trimSlash(get('GITHUB_API_URL') || 'https://api.github.com'),
-        head_ref: get('GITHUB_HEAD_REF'),
-        base_ref: get('GITHUB_BASE_REF'),
-        event
-    };
-    return {
-        github,
-        job: { status: jobStatus },
-        runner: { os: get('RUNNER_OS'), arch: get('RUNNER_ARCH'), name: get('RUNNER_NAME') },
-        env: safeEnv(env, secrets),
-        ...derive(github)
-    };
-}
-/** The environment minus credentials, as `env` in templates. */
-function safeEnv(env, secrets = []) {
-    const known = secrets.filter((secret) => secret.length >= 4);
-    const out = {};
-    for (const [name, value] of Object.entries(env)) {
-        if (value === undefined || isSecretName(name))
-            continue;
-        if (CREDENTIAL_VALUE.some((re) => re.test(value)))
-            continue;
-        if (known.some((secret) => value.includes(secret)))
-            continue;
-        out[name] = value;
+;// CONCATENATED MODULE: ./src/rocketchat/errors.ts
+/** The server answered, but not with success. */
+class RocketChatError extends Error {
+    endpoint;
+    status;
+    serverError;
+    errorType;
+    constructor(endpoint, status, 
+    /** The server's own `error` text (or `message`, for the 6.x 401 shape). */
+    serverError, errorType, detail) {
+        super(detail ??
+            `Rocket.Chat answered HTTP ${status} to ${endpoint}${serverError ? `: ${serverError}` : ''}`);
+        this.endpoint = endpoint;
+        this.status = status;
+        this.serverError = serverError;
+        this.errorType = errorType;
+        this.name = 'RocketChatError';
     }
-    return out;
 }
-/** True for variable names templates may not read. */
-function isSecretName(name) {
-    const upper = name.toUpperCase();
-    return HIDDEN_ENV_PREFIXES.some((prefix) => upper.startsWith(prefix)) || SECRET_NAME.test(name);
+/** No usable answer came back: the request may or may not have reached the server. */
+class NetworkError extends Error {
+    endpoint;
+    failure;
+    maybeDelivered;
+    permanent;
+    constructor(endpoint, failure, 
+    /** False when the request certainly never reached the server (DNS, refused, TLS, proxy). */
+    maybeDelivered, message, 
+    /** True when trying again within seconds cannot help (a bad certificate, an unknown host). */
+    permanent = false) {
+        super(message);
+        this.endpoint = endpoint;
+        this.failure = failure;
+        this.maybeDelivered = maybeDelivered;
+        this.permanent = permanent;
+        this.name = 'NetworkError';
+    }
 }
-function derive(github) {
-    const { event, server_url: server, repository } = github;
-    const repoUrl = repository ? `${server}/${repository}` : '';
-    const pr = record(event.pull_request);
-    const isPr = Object.keys(pr).length > 0;
-    const prNumber = isPr ? str(pr.number) : '';
-    const headSha = (isPr && str(record(pr.head).sha)) || github.sha;
-    const headCommit = record(event.head_commit);
-    const release = record(event.release);
-    const releaseTag = str(release.tag_name);
-    const tag = releaseTag || (github.ref_type === 'tag' ? github.ref_name : '');
-    let branch = '';
-    if (isPr)
-        branch = str(record(pr.head).ref) || github.head_ref;
-    else if (github.ref.startsWith('refs/heads/'))
-        branch = github.ref_name;
-    return {
-        run_url: repoUrl && github.run_id ? `${repoUrl}/actions/runs/${github.run_id}` : '',
-        commit_url: repoUrl && headSha ? `${repoUrl}/commit/${headSha}` : '',
-        compare_url: compareUrl(repoUrl, event, pr),
-        pr_url: repoUrl && prNumber ? `${repoUrl}/pull/${prNumber}` : '',
-        pr_title: isPr ? str(pr.title) : '',
-        pr_number: prNumber,
-        pr_author: isPr ? str(record(pr.user).login) : '',
-        head_sha: headSha,
-        sha7: headSha.slice(0, 7),
-        commit_message: firstLine(str(headCommit.message)),
-        commit_author: str(record(headCommit.author).name),
-        branch,
-        tag,
-        repository_url: repoUrl,
-        actor_url: github.actor ? `${server}/${github.actor}` : '',
-        release_name: str(release.name) || releaseTag,
-        release_tag: releaseTag,
-        release_url: repoUrl && releaseTag ? `${repoUrl}/releases/tag/${urlPath(releaseTag)}` : ''
-    };
+/** The step's time budget (timeout-seconds) ran out. */
+class DeadlineError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'DeadlineError';
+    }
 }
-// Every link is built from GITHUB_SERVER_URL, not copied from the payload, so links
-// stay on the GitHub Enterprise host; only the revision range is taken from `compare`.
-function compareUrl(repoUrl, event, pr) {
-    if (!repoUrl)
-        return '';
-    const compare = str(event.compare);
-    const range = /\/compare\/(.+)$/.exec(compare)?.[1];
-    if (range)
-        return `${repoUrl}/compare/${range}`;
-    const base = str(record(pr.base).sha);
-    const head = str(record(pr.head).sha);
-    return base && head ? `${repoUrl}/compare/${base}...${head}` : '';
-}
-function readEvent(path) {
-    if (!path)
-        return {};
+
+;// CONCATENATED MODULE: ./src/rocketchat/api.ts
+
+/** `rooms.info` by name or id; undefined when the server has no such room. */
+async function roomInfo(client, by) {
     try {
-        return record(JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8')));
+        const { room } = await client.get('rooms.info', by);
+        return room;
+    }
+    catch (error) {
+        if (error instanceof RocketChatError && error.errorType === 'error-room-not-found')
+            return undefined;
+        throw error;
+    }
+}
+/** The rooms the user is subscribed to; costly on big servers, so only a fallback. */
+async function subscribedRooms(client) {
+    const { update } = await client.get('rooms.get');
+    return update ?? [];
+}
+/** Opens (or finds: the call is idempotent) the direct message room with `username`. */
+async function openDirect(client, username) {
+    const { room } = await client.post('im.create', { username });
+    return { ...room, _id: room._id ?? room.rid };
+}
+/** `chat.getMessage`; undefined when the message does not exist. */
+async function getMessage(client, msgId, options = {}) {
+    try {
+        const { message } = await client.get('chat.getMessage', { msgId }, options);
+        return message;
+    }
+    catch (error) {
+        // "Not found" is a bare {"success":false}: no error text at all.
+        if (error instanceof RocketChatError && error.status === 400 && !error.serverError)
+            return undefined;
+        throw error;
+    }
+}
+/**
+ * Sends a message with our own id, exactly once. An attempt whose outcome is unknown is
+ * checked with chat.getMessage before sending again, and the server's answer to a duplicate
+ * id (a TypeError about 'starred', storing nothing) means the message is already there.
+ */
+async function sendWithId(client, message) {
+    let doubt = false;
+    // A check that fails is followed by a resend, which is safe, so it is not tried hard. What
+    // it finds stands in for sendMessage's answer, so it has the same shape.
+    const check = async () => {
+        doubt = true;
+        const found = await getMessage(client, message._id, { retries: 1 });
+        return found && { message: found };
+    };
+    try {
+        const { message: stored } = await client.post('chat.sendMessage', { message }, { checkDelivered: check });
+        return { message: stored, doubt, duplicate: false, fetched: true };
+    }
+    catch (error) {
+        if (!isDuplicateIdError(error))
+            throw error;
+        const stored = await getMessage(client, message._id).catch(() => undefined);
+        return { message: stored ?? { ...message }, doubt, duplicate: true, fetched: Boolean(stored) };
+    }
+}
+/** Posts a message exactly once and returns what the server stored. */
+async function sendMessageOnce(client, message) {
+    // A duplicate whose message cannot be fetched still counts as delivered: failing the step
+    // would make a re-run post it a second time.
+    return (await sendWithId(client, message)).message;
+}
+/** The real server's answer to a client `_id` that already exists (see rocketchat-api.md 3.2). */
+function isDuplicateIdError(error) {
+    return (error instanceof RocketChatError &&
+        error.status === 400 &&
+        /starred/.test(error.serverError) &&
+        /undefined/.test(error.serverError));
+}
+/**
+ * A public setting's value, or undefined when the server does not expose it or cannot be
+ * asked: callers have a default, and only running out of time is worth stopping for.
+ */
+async function publicSetting(client, id) {
+    try {
+        const { settings } = await client.get('settings.public', { _id: id }, { anonymous: true });
+        return Array.isArray(settings) ? settings.find((s) => s._id === id)?.value : undefined;
+    }
+    catch (error) {
+        if (error instanceof DeadlineError)
+            throw error;
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/rocketchat/names.ts
+const PLAIN_NAMES = {
+    serverUrl: 'the server URL',
+    timeout: 'the time budget',
+    retries: 'the retry count',
+    caCert: 'the CA certificate option',
+    proxy: 'the proxy option',
+    webhookUrl: 'the webhook URL',
+    maxLength: 'the maximum message length'
+};
+
+;// CONCATENATED MODULE: ./src/rocketchat/deadline.ts
+
+
+
+/** The time budget of a whole task: every request and wait must end before it does. */
+class Deadline {
+    totalMs;
+    name;
+    endsAt;
+    constructor(totalMs, 
+    /** What the caller calls this budget, for the error that says it ran out. */
+    name = PLAIN_NAMES.timeout, now = Date.now()) {
+        this.totalMs = totalMs;
+        this.name = name;
+        this.endsAt = now + totalMs;
+    }
+    get remainingMs() {
+        return this.endsAt - Date.now();
+    }
+    /** The error for running out of time; `doing` says what the step was at ("posting to …"). */
+    outOfTime(reason, doing = '') {
+        return new DeadlineError(`Gave up after ${this.name} (${seconds(this.totalMs)} s)${doing ? ` ${doing}` : ''}: ${reason}`);
+    }
+    /**
+     * Sleeps `ms` when that ends before the deadline; otherwise gives up at once rather than
+     * waiting in vain, with `why(remainingMs)` as the reason.
+     */
+    async sleep(ms, why, doing = '') {
+        const remaining = this.remainingMs;
+        if (ms >= remaining)
+            throw this.outOfTime(why(remaining), doing);
+        await (0,promises_namespaceObject.setTimeout)(ms);
+    }
+}
+/** Milliseconds as seconds with one decimal, for log lines. */
+function seconds(ms) {
+    return (Math.round(ms / 100) / 10).toString();
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/rocketchat/ids.ts
+
+// Meteor's Random.id() alphabet: the ids the server itself would generate.
+const ALPHABET = '23456789ABCDEFGHJKLMNPQRSTWXYZabcdefghijkmnopqrstuvwxyz';
+/** A fresh message id in the server's own format, chosen by us so retries stay idempotent. */
+function newMessageId(length = 17) {
+    let id = '';
+    for (let i = 0; i < length; i++)
+        id += ALPHABET[(0,external_node_crypto_.randomInt)(ALPHABET.length)];
+    return id;
+}
+/** True for values shaped like a server-generated id (17 chars) or a 1:1 DM id (two of them). */
+function looksLikeRoomId(value) {
+    return value === 'GENERAL' || new RegExp(`^([${ALPHABET}]{17}){1,2}$`).test(value);
+}
+
+;// CONCATENATED MODULE: external "node:fs/promises"
+const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: ./src/rocketchat/uploads.ts
+
+
+
+
+/** A file that could not be uploaded; `cause` says why. */
+class UploadError extends Error {
+    file;
+    constructor(file, cause) {
+        super(`Could not upload ${JSON.stringify(file.shown)}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+        this.file = file;
+        this.name = 'UploadError';
+    }
+}
+/** A file over the server's own size limit (FileUpload_MaxFileSize), found before uploading. */
+class FileTooLargeError extends Error {
+    file;
+    limit;
+    constructor(file, limit) {
+        super(`${JSON.stringify(file.shown)} is ${megabytes(file.size)}, over the server's limit for uploads (FileUpload_MaxFileSize, ${megabytes(limit)}).`);
+        this.file = file;
+        this.limit = limit;
+        this.name = 'FileTooLargeError';
+    }
+}
+/** Sizes as people read them: "12.3 MB", "512 bytes". */
+function megabytes(bytes) {
+    if (bytes < 1024)
+        return `${bytes} bytes`;
+    if (bytes < 1024 * 1024)
+        return `${(bytes / 1024).toFixed(1)} KB`;
+    return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+/** The upload route of a server version as /api/info gives it ("major.minor"). */
+function uploadRouteFor(version) {
+    const match = /^(\d+)\.(\d+)/.exec(version ?? '');
+    // A server that hides its version is most likely recent; rooms.upload stays the fallback.
+    if (!match)
+        return 'rooms.media';
+    const [major, minor] = [Number(match[1]), Number(match[2])];
+    return major > 6 || (major === 6 && minor >= 10) ? 'rooms.media' : 'rooms.upload';
+}
+/** The version /api/info tells anyone ("8.8"); undefined when the server does not say. */
+async function serverVersion(client) {
+    try {
+        const info = await client.get('info', undefined, { anonymous: true });
+        return typeof info.version === 'string' ? info.version : undefined;
+    }
+    catch (error) {
+        if (error instanceof DeadlineError)
+            throw error;
+        return undefined;
+    }
+}
+/**
+ * Settles how to upload, and checks each file against the server's own size limit
+ * (FileUpload_MaxFileSize, a public setting), so that a file the server would refuse fails
+ * the step before the message is posted.
+ */
+async function planUploads(client, files) {
+    const [version, maxSize] = await Promise.all([
+        serverVersion(client),
+        publicSetting(client, 'FileUpload_MaxFileSize')
+    ]);
+    // The server reads zero or less as "no limit".
+    const limit = Number(maxSize);
+    const tooBig = limit > 0 ? files.find((f) => f.size > limit) : undefined;
+    if (tooBig)
+        throw new FileTooLargeError(tooBig, limit);
+    return { route: uploadRouteFor(version), files };
+}
+/**
+ * Posts each file as its own message, in order, and returns those messages. A file message
+ * whose answer was lost may be posted again when retried: the server picks its id, so, unlike
+ * a text message, it cannot be recognised.
+ */
+async function uploadFiles(client, plan, target, log) {
+    let route = plan.route;
+    const posted = [];
+    for (const file of plan.files) {
+        log.info(`Uploading ${file.shown} (${megabytes(file.size)}) ${target.tmid ? `into the thread ${target.tmid}` : 'into the room'}.`);
+        let message;
+        try {
+            message = await upload(client, route, file, target).catch((error) => {
+                // The version was hidden or wrong: the server is older than rooms.media.
+                if (route === 'rooms.upload' || !(error instanceof RocketChatError && error.status === 404))
+                    throw error;
+                log.info('The server has no rooms.media: uploading with rooms.upload, as before 6.10.');
+                route = 'rooms.upload';
+                return upload(client, route, file, target);
+            });
+        }
+        catch (error) {
+            throw new UploadError(file, error);
+        }
+        if (message)
+            posted.push(message);
+    }
+    return posted;
+}
+function upload(client, route, file, target) {
+    return route === 'rooms.upload'
+        ? uploadInOneCall(client, file, target)
+        : uploadAndConfirm(client, file, target);
+}
+async function uploadAndConfirm(client, file, target) {
+    const room = encodeURIComponent(target.roomId);
+    // A temporary upload that is never confirmed expires after a day, so retrying is harmless.
+    const { file: uploaded } = await client.post(`rooms.media/${room}`, await formWith(file));
+    let doubt = false;
+    try {
+        const { message } = await client.post(`rooms.mediaConfirm/${room}/${encodeURIComponent(uploaded._id)}`, { ...look(target), ...(target.tmid && { tmid: target.tmid }) }, {
+            // The message cannot be looked up (the server picks its id): remember the doubt, resend.
+            checkDelivered: async () => {
+                doubt = true;
+                return undefined;
+            }
+        });
+        return message;
+    }
+    catch (error) {
+        // A server that refuses to confirm an upload twice is saying the lost attempt landed.
+        if (doubt && error instanceof RocketChatError && error.errorType === 'invalid-file') {
+            return undefined;
+        }
+        throw error;
+    }
+}
+async function uploadInOneCall(client, file, target) {
+    const form = await formWith(file);
+    for (const [name, value] of Object.entries({ ...look(target), tmid: target.tmid })) {
+        if (value)
+            form.append(name, value);
+    }
+    const { message } = await client.post(`rooms.upload/${encodeURIComponent(target.roomId)}`, form);
+    return message;
+}
+function look(target) {
+    const { alias, emoji, avatar } = target;
+    return { ...(alias && { alias }), ...(emoji && { emoji }), ...(avatar && { avatar }) };
+}
+// Read whole (files-max-mb bounds it) so that a retry can send the same bytes again. undici's
+// own FormData: the one its request() knows how to encode.
+async function formWith(file) {
+    const form = new undici.FormData();
+    form.append('file', new Blob([await (0,external_node_fs_promises_namespaceObject.readFile)(file.path)], { type: file.type }), file.name);
+    return form;
+}
+
+;// CONCATENATED MODULE: ./src/rocketchat/answers.ts
+// How the server's own words are shown in our messages: never whole, never as markup.
+/** The title of an HTML page (a login page, a proxy's error page), or undefined. */
+function htmlTitle(text) {
+    return /<title>([^<]*)<\/title>/i.exec(text)?.[1]?.trim() || undefined;
+}
+/** A body that is not the API's JSON, quoted on one line and cut short. */
+function snippet(text) {
+    const flat = text.replace(/\s+/g, ' ').trim();
+    return flat ? JSON.stringify(flat.length > 120 ? `${flat.slice(0, 120)}…` : flat) : '(empty body)';
+}
+
+;// CONCATENATED MODULE: ./src/rocketchat/retry.ts
+
+
+// Where retries and rate limits are handled, for REST calls (client.ts) and webhook posts
+// (webhook.ts) alike: the back-off between attempts, which failures are worth another try,
+// and the waits that Rocket.Chat's rate limiter asks for.
+/**
+ * The wait before retry number `failures` (1, 2, …): exponential from `baseMs`, with jitter,
+ * so that many jobs failing together do not come back together.
+ */
+function backoffMs(failures, baseMs) {
+    const delay = baseMs * 2 ** (failures - 1);
+    return delay / 2 + Math.random() * (delay / 2);
+}
+/** Worth another try: a network failure that can pass, or a 5xx answer. */
+function isRetryable(error) {
+    // A host that does not exist or a certificate that does not verify will not change in seconds.
+    if (error instanceof NetworkError)
+        return !error.permanent;
+    return error instanceof RocketChatError && error.status >= 500;
+}
+/** Adds how many attempts were made to the error that ended them. */
+function withAttempts(error, failures) {
+    error.message = `${error.message} Gave up after ${failures} attempt${failures === 1 ? '' : 's'}.`;
+    return error;
+}
+/**
+ * How long a 429 asks us to wait. The reset header is in the server's clock; the body's
+ * "wait N seconds" is clock-free, so it bounds the header against clock skew.
+ */
+function rateLimitWait(response, now = Date.now()) {
+    const bodySeconds = Number(/wait (\d+) seconds?/.exec(response.text)?.[1]);
+    const byBody = Number.isFinite(bodySeconds) ? bodySeconds * 1000 : undefined;
+    const reset = Number(header(response, 'x-ratelimit-reset'));
+    const byHeader = Number.isFinite(reset) && reset > 0 ? reset - now : undefined;
+    if (byHeader !== undefined &&
+        byHeader >= 0 &&
+        (byBody === undefined || byHeader <= byBody + 1000)) {
+        return byHeader;
+    }
+    return byBody ?? 60_000;
+}
+/**
+ * The server counts calls per route pattern, not per URL (a limiter rule per route,
+ * `getFullRouteName` in apps/meteor/app/api/server/api.ts), so windows are kept the same way:
+ * the path parameters of `rooms.mediaConfirm/<rid>/<fileId>` share one window.
+ */
+function routePattern(endpoint) {
+    const [route, ...params] = endpoint.split('/');
+    return [route, ...params.map(() => ':param')].join('/');
+}
+function header(response, name) {
+    const value = response.headers[name];
+    return Array.isArray(value) ? value[0] : value;
+}
+const RATE_LIMIT_MARGIN_MS = 250;
+const MAX_PROACTIVE_WAIT_MS = 65_000;
+const RATE_LIMIT_JITTER_MS = 750;
+/**
+ * What the server told us of its rate-limit windows, and the waits they ask for: before a
+ * call when the window is used up (X-RateLimit-Remaining: 0), after a 429 until it resets.
+ */
+class RateLimits {
+    options;
+    windows = new Map();
+    constructor(options) {
+        this.options = options;
+    }
+    // Rate-limit headers come only from routes that count this user; X-RateLimit-Reset is epoch ms.
+    track(endpoint, response) {
+        const remaining = Number(header(response, 'x-ratelimit-remaining'));
+        const resetAt = Number(header(response, 'x-ratelimit-reset'));
+        if (Number.isFinite(remaining) &&
+            Number.isFinite(resetAt) &&
+            header(response, 'x-ratelimit-reset')) {
+            // X-RateLimit-Reset is in the server's clock; the Date header (whole seconds) tells how
+            // far that is from ours, and a gap of more than a couple of seconds is worth correcting.
+            const serverNow = Date.parse(header(response, 'date') ?? '');
+            const skew = Number.isFinite(serverNow) ? serverNow - Date.now() : 0;
+            this.windows.set(routePattern(endpoint), {
+                remaining,
+                resetAt: Math.abs(skew) > 2000 ? resetAt - skew : resetAt
+            });
+        }
+    }
+    /** Waits, before a call, for a window the server said is used up. */
+    async respect(endpoint) {
+        const key = routePattern(endpoint);
+        const window = this.windows.get(key);
+        if (!window || window.remaining > 0)
+            return;
+        const wait = window.resetAt - Date.now();
+        this.windows.delete(key);
+        // Rocket.Chat's windows are a minute by default; a longer wait is more likely a clock
+        // problem, and the 429 path, bounded by the answer's own "wait N seconds", handles it.
+        if (wait <= 0 || wait > MAX_PROACTIVE_WAIT_MS)
+            return;
+        const total = wait + RATE_LIMIT_MARGIN_MS + Math.random() * RATE_LIMIT_JITTER_MS;
+        this.options.log.info(`The server's rate limit for ${endpoint} has no calls left in this window (X-RateLimit-Remaining: 0): waiting ${seconds(total)} s for it to reset before sending.`);
+        await this.options.deadline.sleep(total, (left) => this.tooLong(endpoint, total, left));
+    }
+    /** Waits out a 429 answer, or gives up at once when the wait would outlast the budget. */
+    async waitOut(endpoint, response) {
+        const wait = rateLimitWait(response);
+        const total = wait + RATE_LIMIT_MARGIN_MS + Math.random() * RATE_LIMIT_JITTER_MS;
+        const limit = header(response, 'x-ratelimit-limit');
+        this.windows.delete(routePattern(endpoint));
+        const left = this.options.deadline.remainingMs;
+        if (total < left) {
+            this.options.log.info(`Rate limited by the server on ${endpoint} (HTTP 429${limit ? `, ${limit} calls per window per IP` : ''}): waiting ${seconds(total)} s until the window resets.`);
+        }
+        await this.options.deadline.sleep(total, (remaining) => this.tooLong(endpoint, total, remaining, limit));
+    }
+    tooLong(endpoint, wait, left, limit) {
+        const advice = this.options.advice ? ` ${this.options.advice}` : '';
+        return `the server's rate limit on ${endpoint}${limit ? ` (${limit} calls per window per IP)` : ''} allows the next call in ${seconds(wait)} s, but only ${seconds(Math.max(0, left))} s are left.${advice}`;
+    }
+}
+
+// EXTERNAL MODULE: external "node:tls"
+var external_node_tls_ = __nccwpck_require__(1692);
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
+;// CONCATENATED MODULE: ./src/rocketchat/proxy.ts
+
+/**
+ * The proxy curl would use for `target`: `http_proxy` (lower case only, as curl does
+ * for http), `HTTPS_PROXY`/`https_proxy`, `ALL_PROXY`/`all_proxy`, minus `NO_PROXY`.
+ */
+function proxyFor(target, env) {
+    return proxyChoice(target, env)?.url ?? '';
+}
+/** The proxy for `target` and the variable it came from, or undefined to go direct. */
+function proxyChoice(target, env) {
+    const pick = (...names) => {
+        const source = names.find((n) => env[n]);
+        return source ? { url: env[source], source } : undefined;
+    };
+    const proxy = target.protocol === 'https:'
+        ? pick('https_proxy', 'HTTPS_PROXY', 'all_proxy', 'ALL_PROXY')
+        : pick('http_proxy', 'all_proxy', 'ALL_PROXY');
+    if (!proxy)
+        return undefined;
+    return bypassesProxy(target, pick('no_proxy', 'NO_PROXY')?.url ?? '') ? undefined : proxy;
+}
+/** Parses a proxy URL as curl does: a bare host:port means http://host:port. */
+function proxyUrl(raw, source) {
+    const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`;
+    let url;
+    try {
+        url = new URL(withScheme);
     }
     catch {
-        // Local runs and tests often have no event file; templates then see an empty event.
-        return {};
+        throw new Error(`The proxy from ${source} is not a URL: ${JSON.stringify(redactText(raw))}. Expected for example http://proxy.internal:3128.`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        throw new Error(`The proxy from ${source} uses ${url.protocol.slice(0, -1)} (${redactProxy(url)}); only http:// and https:// proxies are supported.`);
+    }
+    return url;
+}
+/** A proxy URL fit for a log: the password, if any, replaced by ***. */
+function redactProxy(url) {
+    const user = url.username ? `${url.username}${url.password ? ':***' : ''}@` : '';
+    return `${url.protocol}//${user}${url.host}`;
+}
+/** The variables a proxy can come from, as proxyFor reads them. */
+const PROXY_VARIABLES = [
+    'https_proxy',
+    'HTTPS_PROXY',
+    'http_proxy',
+    'HTTP_PROXY',
+    'all_proxy',
+    'ALL_PROXY'
+];
+/**
+ * The passwords in proxy URLs, as written and decoded, for the caller to mask in logs.
+ * Values that are not URLs are read the way createDispatcher reads them.
+ */
+function proxyPasswords(values) {
+    const found = new Set();
+    for (const value of values) {
+        if (!value)
+            continue;
+        const raw = 
+        // Up to the last @ of the authority, as URL parsers read it.
+        /^[a-z][a-z0-9+.-]*:\/\/[^:/@]*:([^/]*)@/i.exec(value)?.[1] ??
+            /^[^:/@]*:([^/]*)@/.exec(value)?.[1];
+        if (!raw)
+            continue;
+        found.add(raw);
+        try {
+            found.add(decodeURIComponent(raw));
+        }
+        catch {
+            // Not percent-encoded: the raw form is all there is.
+        }
+    }
+    return [...found];
+}
+function redactText(raw) {
+    return raw.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@');
+}
+// curl's NO_PROXY: `*`, host names matching as a domain suffix (a leading dot or `*.` is
+// ignored), IP addresses, and, as in curl 7.86+, CIDR ranges. A `:port` narrows an entry.
+function bypassesProxy(target, noProxy) {
+    const host = target.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    const port = target.port || (target.protocol === 'https:' ? '443' : '80');
+    const hostIp = (0,external_node_net_.isIP)(host);
+    return noProxy
+        .split(/[\s,]+/)
+        .filter(Boolean)
+        .some((entry) => {
+        if (entry === '*')
+            return true;
+        let [pattern, entryPort] = [entry.toLowerCase(), ''];
+        const portMatch = /^(.*[^:]):(\d+)$/.exec(pattern);
+        if (portMatch && (pattern.startsWith('[') || (0,external_node_net_.isIP)(pattern) !== 6)) {
+            ;
+            [pattern, entryPort] = [portMatch[1], portMatch[2]];
+        }
+        pattern = pattern.replace(/^\[|\]$/g, '').replace(/^\*?\./, '');
+        if (entryPort && entryPort !== port)
+            return false;
+        const cidr = /^(.+)\/(\d{1,3})$/.exec(pattern);
+        if (cidr && hostIp)
+            return inRange(host, hostIp, cidr[1], Number(cidr[2]));
+        return host === pattern || (!hostIp && host.endsWith(`.${pattern}`));
+    });
+}
+function inRange(host, family, network, prefix) {
+    const networkFamily = (0,external_node_net_.isIP)(network);
+    if (networkFamily !== family)
+        return false;
+    const list = new external_node_net_.BlockList();
+    try {
+        list.addSubnet(network, prefix, family === 6 ? 'ipv6' : 'ipv4');
+    }
+    catch {
+        return false;
+    }
+    return list.check(host, family === 6 ? 'ipv6' : 'ipv4');
+}
+
+;// CONCATENATED MODULE: ./src/rocketchat/transport.ts
+
+
+
+
+
+const CONNECT_TIMEOUT_MS = 10_000;
+// Errors are worded differently through a proxy, and the proxy is logged once, so each
+// dispatcher remembers which proxy it uses without changing what createDispatcher returns.
+const proxies = new WeakMap();
+const namesOf = new WeakMap();
+/** The proxy `dispatcher` sends through, or undefined for a direct connection. */
+function proxyOf(dispatcher) {
+    return proxies.get(dispatcher);
+}
+/**
+ * Builds the one dispatcher used for every request to `target`: direct, or through
+ * the proxy that curl would pick for it. Certificates are always verified.
+ */
+function createDispatcher(target, options = {}) {
+    // Explicit, so that not even NODE_TLS_REJECT_UNAUTHORIZED=0 turns verification off.
+    const tlsOptions = {
+        rejectUnauthorized: true,
+        ...(options.caCert && { ca: [...defaultCertificates(), options.caCert] })
+    };
+    const env = options.env ?? process.env;
+    const names = options.names ?? PLAIN_NAMES;
+    const chosen = options.proxy
+        ? { url: options.proxy, source: names.proxy }
+        : proxyChoice(target, env);
+    if (!chosen) {
+        const agent = new undici/* Agent */.g6({ connect: { ...tlsOptions, timeout: CONNECT_TIMEOUT_MS } });
+        namesOf.set(agent, names);
+        return agent;
+    }
+    const uri = proxyUrl(chosen.url, chosen.source);
+    const agent = new undici/* ProxyAgent */.kT({
+        uri: uri.href,
+        requestTls: tlsOptions,
+        proxyTls: { ...tlsOptions, timeout: CONNECT_TIMEOUT_MS }
+    });
+    proxies.set(agent, { shown: redactProxy(uri), host: uri.host, source: chosen.source });
+    namesOf.set(agent, names);
+    return agent;
+}
+// The default set includes NODE_EXTRA_CA_CERTS (and the OS store under --use-system-ca);
+// passing `ca` replaces that set, so it is rebuilt rather than reduced to the bundled roots.
+function defaultCertificates() {
+    return typeof external_node_tls_.getCACertificates === 'function'
+        ? external_node_tls_.getCACertificates('default')
+        : external_node_tls_.rootCertificates;
+}
+/** One HTTP exchange; every failure to get an answer becomes a NetworkError naming its cause. */
+async function attempt(dispatcher, options) {
+    try {
+        const response = await (0,undici/* request */.Em)(options.url, {
+            method: options.method,
+            headers: options.headers,
+            body: options.body,
+            dispatcher,
+            headersTimeout: options.timeoutMs,
+            bodyTimeout: options.timeoutMs,
+            signal: AbortSignal.timeout(options.timeoutMs)
+        });
+        const text = await response.body.text();
+        return { status: response.statusCode, headers: response.headers, text };
+    }
+    catch (error) {
+        throw toNetworkError(error, options, namesOf.get(dispatcher) ?? PLAIN_NAMES, proxies.get(dispatcher));
     }
 }
-function refType(ref) {
-    if (ref.startsWith('refs/tags/'))
-        return 'tag';
-    if (ref.startsWith('refs/heads/'))
-        return 'branch';
-    return '';
+// What each OpenSSL verification code means for the person reading the log.
+const CERTIFICATE_PROBLEMS = {
+    DEPTH_ZERO_SELF_SIGNED_CERT: 'the certificate is self-signed',
+    SELF_SIGNED_CERT_IN_CHAIN: 'the certificate chain ends in a self-signed CA that is not trusted',
+    UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'the certificate is signed by a CA that is not trusted',
+    UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'the certificate is signed by a CA that is not trusted',
+    UNABLE_TO_GET_ISSUER_CERT: 'the certificate is signed by a CA that is not trusted',
+    CERT_HAS_EXPIRED: 'the certificate has expired',
+    CERT_NOT_YET_VALID: 'the certificate is not valid yet (check the clocks)',
+    ERR_TLS_CERT_ALTNAME_INVALID: 'the certificate is for another host name',
+    CERT_REVOKED: 'the certificate has been revoked',
+    CERT_SIGNATURE_FAILURE: 'the certificate signature does not verify',
+    INVALID_CA: 'a CA certificate in the chain is not a valid CA'
+};
+/** Maps undici's and Node's errors to a NetworkError that says what went wrong, in words. */
+function toNetworkError(error, options, names, proxy) {
+    const err = error;
+    const code = err.cause?.code ?? err.code ?? '';
+    const host = options.url.host;
+    const what = `${options.endpoint} (${options.method} ${host})`;
+    const via = proxy ? ` through the proxy ${proxy.shown} (from ${proxy.source})` : '';
+    const classify = (failure, maybeDelivered, text, permanent = false) => new NetworkError(options.endpoint, failure, maybeDelivered, text, permanent);
+    const proxyStatus = /Proxy response \((\d+)\)|Proxy Authentication Required \((\d+)\)/.exec(`${err.message} ${err.cause?.message ?? ''}`);
+    if (proxyStatus) {
+        const status = Number(proxyStatus[1] ?? proxyStatus[2]);
+        const shown = proxy ? `The proxy ${proxy.shown} (from ${proxy.source})` : 'The proxy';
+        const reason = status === 407
+            ? 'it requires credentials it did not get or did not accept; put them in the proxy URL, http://user:password@host:port'
+            : status === 403
+                ? 'its policy does not allow this destination'
+                : status >= 500 || status === 404
+                    ? 'it could not reach the server'
+                    : 'it did not open a tunnel';
+        return classify('proxy', false, `${shown} refused to connect to ${host} (HTTP ${status}): ${reason}. Check ${names.proxy}, or HTTPS_PROXY / HTTP_PROXY / NO_PROXY.`, 
+        // Credentials and policy do not change between retries; an unreachable upstream may.
+        status < 500 && status !== 404);
+    }
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME') {
+        const hostname = proxy && isProxyHost(err, proxy) ? proxy.host : options.url.hostname;
+        const whose = hostname === options.url.hostname ? 'the host' : 'the proxy host';
+        return classify('dns', false, `Could not resolve ${whose} ${hostname} (DNS ${code}). Check ${whose === 'the host' ? names.serverUrl : proxy?.source}.`, 
+        // EAI_AGAIN is the resolver timing out, which can pass; ENOTFOUND is an answer.
+        code !== 'EAI_AGAIN');
+    }
+    if (code === 'ECONNREFUSED') {
+        return proxy
+            ? classify('proxy', false, `Connection refused by the proxy ${proxy.shown} (from ${proxy.source}): nothing listens there. Check the proxy setting.`)
+            : classify('refused', false, `Connection refused by ${host}: nothing listens there. Check ${names.serverUrl} and that the server is up.`);
+    }
+    if (err.name === 'SecureProxyConnectionError' || code === 'UND_ERR_PRX_TLS') {
+        const reason = err.cause?.message ?? err.message;
+        return classify('tls', false, `TLS check of the proxy ${proxy?.shown ?? ''} failed: ${reason}.`, true);
+    }
+    if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET|ERR_TLS|ERR_SSL|HOSTNAME_MISMATCH|INVALID_CA/.test(code)) {
+        // Node suggests its own command-line flags, which a workflow cannot pass to the action.
+        const reason = (err.cause?.message ?? err.message).replace(/; if the root CA is installed.*$/, '');
+        const problem = CERTIFICATE_PROBLEMS[code];
+        return classify('tls', false, `TLS check of ${host} failed${problem ? `: ${problem}` : ''} (${code}: ${reason}). If the server uses a private or self-signed CA, pass its certificate in ${names.caCert}.`, true);
+    }
+    if (code === 'UND_ERR_CONNECT_TIMEOUT') {
+        return classify('timeout', false, `Could not connect to ${proxy ? `the proxy ${proxy.shown}` : host}: connection timed out.`);
+    }
+    if (err.name === 'TimeoutError' ||
+        err.name === 'AbortError' ||
+        code === 'UND_ERR_HEADERS_TIMEOUT' ||
+        code === 'UND_ERR_BODY_TIMEOUT' ||
+        code === 'UND_ERR_ABORTED') {
+        return classify('timeout', true, `No answer from ${what}${via} within ${Math.round(options.timeoutMs / 100) / 10} s.`);
+    }
+    if (code === 'ECONNRESET' ||
+        code === 'UND_ERR_SOCKET' ||
+        code === 'EPIPE' ||
+        code === 'UND_ERR_CLOSED') {
+        return classify('reset', true, `The connection to ${host}${via} was closed before ${options.endpoint} answered.`);
+    }
+    return classify('other', true, `Request ${what}${via} failed: ${err.cause?.message ?? err.message}${code ? ` (${code})` : ''}.`);
 }
-function trimSlash(url) {
-    return url.replace(/\/+$/, '');
+function isProxyHost(err, proxy) {
+    const hostname = proxy.host.replace(/:\d+$/, '');
+    return `${err.message} ${err.cause?.message ?? ''}`.includes(hostname);
 }
-/** Encodes each path segment, parentheses included, so the URL survives inside a markdown link. */
-function urlPath(value) {
-    return value
-        .split('/')
-        .map((part) => encodeURIComponent(part).replace(/[()']/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`))
-        .join('/');
+
+;// CONCATENATED MODULE: ./src/rocketchat/client.ts
+
+
+
+
+
+
+
+// Each attempt gets an equal share of the budget, so that every retry has time to happen,
+// within bounds: a busy server may take seconds, and no answer is worth waiting minutes for.
+const MIN_REQUEST_MS = 2_000;
+const MAX_REQUEST_MS = 60_000;
+/**
+ * Talks to the Rocket.Chat REST API: auth headers, the response envelope, the error
+ * shapes, and retries (retry.ts) bounded by the deadline. Knows nothing of GitHub Actions.
+ */
+class RocketChatClient {
+    options;
+    rateLimits;
+    names;
+    perRequestMs;
+    backoffMs;
+    proxyLogged = false;
+    constructor(options) {
+        this.options = options;
+        const share = options.deadline.totalMs / (options.retries + 1);
+        // Whole milliseconds: undici rejects fractional time-outs.
+        this.perRequestMs = Math.floor(Math.min(MAX_REQUEST_MS, Math.max(MIN_REQUEST_MS, share)));
+        this.backoffMs = options.backoffMs ?? 500;
+        this.names = options.names ?? PLAIN_NAMES;
+        this.rateLimits = new RateLimits({
+            deadline: options.deadline,
+            log: options.log,
+            advice: `Raise ${this.names.timeout}, or post as a user with the api-bypass-rate-limit permission (the bot role has it).`
+        });
+    }
+    get(endpoint, query, options = {}) {
+        return this.call('GET', endpoint, { ...options, query });
+    }
+    post(endpoint, body, options = {}) {
+        return this.call('POST', endpoint, { ...options, body });
+    }
+    /** Sends one request, retrying what is safe to retry, until it succeeds or the budget ends. */
+    async call(method, endpoint, options = {}) {
+        const { log } = this.options;
+        const retries = Math.min(options.retries ?? Infinity, this.options.retries);
+        let failures = 0;
+        for (;;) {
+            await this.rateLimits.respect(endpoint);
+            let failure;
+            try {
+                const response = await this.send(method, endpoint, options);
+                this.rateLimits.track(endpoint, response);
+                if (response.status === 429) {
+                    if (retries === 0)
+                        throw this.rateLimitedWithoutRetries(endpoint, response);
+                    await this.rateLimits.waitOut(endpoint, response);
+                    continue;
+                }
+                return this.parse(endpoint, response);
+            }
+            catch (error) {
+                if (!isRetryable(error))
+                    throw error;
+                failure = error;
+            }
+            const maybeDelivered = failure instanceof NetworkError ? failure.maybeDelivered : true;
+            if (maybeDelivered && options.checkDelivered) {
+                const landed = await this.check(failure, options.checkDelivered);
+                if (landed !== undefined)
+                    return landed;
+            }
+            failures += 1;
+            if (failures > retries) {
+                throw withAttempts(failure, failures);
+            }
+            const wait = backoffMs(failures, this.backoffMs);
+            log.info(`${failure.message} Retrying in ${seconds(wait)} s (retry ${failures} of ${retries}).`);
+            await this.options.deadline.sleep(wait, () => `${failure.message} The next retry was due in ${seconds(wait)} s, after the time is up.`);
+        }
+    }
+    /**
+     * Asks whether an attempt with an unknown outcome landed. A check that cannot answer is
+     * no reason to stop: sending again is still safe, because the server stores nothing for
+     * an id it already has.
+     */
+    async check(failure, checkDelivered) {
+        const { log } = this.options;
+        log.info(`${failure.message} Checking whether it arrived before sending again.`);
+        try {
+            return await checkDelivered();
+        }
+        catch (error) {
+            if (error instanceof DeadlineError)
+                throw error;
+            log.info(`Could not check (${error instanceof Error ? error.message : String(error)}); sending again is safe, the server refuses a second message with the same id.`);
+            return undefined;
+        }
+    }
+    async send(method, endpoint, options) {
+        const { serverUrl, userId, authToken, dispatcher, deadline, log } = this.options;
+        const remaining = deadline.remainingMs;
+        if (remaining <= 0)
+            throw this.options.deadline.outOfTime(`the time was up before ${endpoint} could be sent.`);
+        if (!this.proxyLogged) {
+            this.proxyLogged = true;
+            const proxy = proxyOf(dispatcher);
+            if (proxy)
+                log.info(`Connecting to ${serverUrl.host} through the proxy ${proxy.shown} (from ${proxy.source}).`);
+        }
+        const base = serverUrl.pathname.replace(/\/+$/, '');
+        // Built from the origin, never resolved against it: the credentials go to this host only.
+        const url = new URL(`${serverUrl.origin}${base}/api/${endpoint === 'info' ? '' : 'v1/'}${endpoint}`);
+        for (const [key, value] of Object.entries(options.query ?? {}))
+            url.searchParams.set(key, value);
+        const headers = {
+            accept: 'application/json',
+            'user-agent': 'rocketchat-notify-action'
+        };
+        if (!options.anonymous) {
+            headers['x-user-id'] = userId;
+            headers['x-auth-token'] = authToken;
+        }
+        let body;
+        if (options.body instanceof undici.FormData) {
+            // undici writes the multipart Content-Type with its boundary, and re-encodes per attempt.
+            body = options.body;
+        }
+        else if (options.body !== undefined) {
+            // Without this header the server silently turns the body into a character-spread object.
+            headers['content-type'] = 'application/json';
+            body = JSON.stringify(options.body);
+        }
+        const timeoutMs = Math.max(1, Math.ceil(Math.min(remaining, this.perRequestMs)));
+        try {
+            return await attempt(dispatcher, { method, url, headers, body, timeoutMs, endpoint });
+        }
+        catch (error) {
+            // When the budget, not the request's own time-out, cut the wait short, say so.
+            if (error instanceof NetworkError &&
+                error.failure === 'timeout' &&
+                remaining <= this.perRequestMs) {
+                const note = options.checkDelivered
+                    ? ' The server may or may not have stored the message.'
+                    : '';
+                throw this.options.deadline.outOfTime(`still waiting for ${endpoint} (${method} ${url.host}) to answer.${note}`);
+            }
+            throw error;
+        }
+    }
+    parse(endpoint, response) {
+        let body;
+        try {
+            body = JSON.parse(response.text);
+        }
+        catch {
+            body = undefined;
+        }
+        const ok = response.status >= 200 && response.status < 300;
+        if (ok && body && typeof body === 'object' && body.success !== false)
+            return body;
+        if (ok) {
+            const page = htmlTitle(response.text);
+            throw new NetworkError(endpoint, 'protocol', true, page
+                ? `${endpoint} answered HTTP ${response.status} with an HTML page ("${page}") instead of the Rocket.Chat API's JSON: is ${this.names.serverUrl} the Rocket.Chat base URL, or is a login page or proxy in the way?`
+                : `${endpoint} answered HTTP ${response.status} with a body that is not the Rocket.Chat API's JSON: ${snippet(response.text)}.`);
+        }
+        throw this.toError(endpoint, response, body);
+    }
+    toError(endpoint, response, body) {
+        if (body === undefined) {
+            try {
+                body = JSON.parse(response.text);
+            }
+            catch {
+                body = undefined;
+            }
+        }
+        if (body && typeof body === 'object') {
+            const text = String(body.error ?? body.message ?? '');
+            const errorType = typeof body.errorType === 'string' ? body.errorType : undefined;
+            return new RocketChatError(endpoint, response.status, text, errorType);
+        }
+        const page = htmlTitle(response.text);
+        const detail = page
+            ? `Rocket.Chat's ${endpoint} answered HTTP ${response.status} with an HTML page ("${page}"), likely from a reverse proxy in front of the server.`
+            : response.status === 404
+                ? `HTTP 404 for ${endpoint}: the server has no such endpoint. Check that ${this.names.serverUrl} is the Rocket.Chat base URL, including any sub-path.`
+                : `Rocket.Chat answered HTTP ${response.status} to ${endpoint}: ${snippet(response.text)}`;
+        return new RocketChatError(endpoint, response.status, response.text.slice(0, 200), undefined, detail);
+    }
+    rateLimitedWithoutRetries(endpoint, response) {
+        const error = this.toError(endpoint, response);
+        error.message = `${error.message} (${this.names.retries} is 0, so the client does not wait for the rate limit window to reset.)`;
+        return error;
+    }
 }
-/** First line of a text, trimmed. */
-function firstLine(text) {
-    return (text.split(/\r?\n/, 1)[0] ?? '').trim();
-}
-/** Narrows an unknown payload value to an object ({} for anything else). */
-function record(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-        ? value
-        : {};
-}
-/** A payload scalar as a string ('' for null, objects and missing values). */
-function str(value) {
-    if (typeof value === 'string')
-        return value;
-    if (typeof value === 'number' || typeof value === 'boolean')
-        return String(value);
-    return '';
+
+;// CONCATENATED MODULE: ./src/delivery/connection.ts
+
+
+/**
+ * Runs `work` with a client of the server in `options`, over one dispatcher (proxy and CA as
+ * configured) that reaches `target` and is closed afterwards, whatever happens.
+ */
+async function withClient(options, target, deadline, log, work) {
+    const dispatcher = createDispatcher(target, {
+        proxy: options.proxy,
+        caCert: options.caCert,
+        names: options.names
+    });
+    try {
+        const client = new RocketChatClient({
+            serverUrl: options.webhook ? options.webhook.server : options.serverUrl,
+            userId: options.userId,
+            authToken: options.authToken,
+            dispatcher,
+            deadline,
+            retries: options.retries,
+            log,
+            names: options.names
+        });
+        return await work(client, dispatcher);
+    }
+    finally {
+        await dispatcher.destroy();
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/errors.ts
@@ -31579,147 +32388,344 @@ function quote(value, max = 80) {
     return JSON.stringify(shown);
 }
 
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-;// CONCATENATED MODULE: ./src/files.ts
+;// CONCATENATED MODULE: ./src/rocketchat/keys.ts
 
 
-
-const MAX_FILES = 10;
-const GLOB_CHARS = /[*?[\]{}]/;
+// Part of the hashed text, so that a future change of scheme cannot collide with today's ids.
+const SCHEME = 'rocketchat-notify-action/message-key/v1';
 /**
- * Resolves the `files` input, one path or glob per entry, into the files to upload, in the
- * order given (each glob's matches sorted), each file once. Everything that can be known on
- * the runner is checked here, so that a missing, outside or oversized file fails the step
- * before anything is posted: paths must stay inside the workspace (symbolic links included),
- * a path must name a file, a glob must match one.
+ * The message id a `message-key` stands for: the same key, server and room always give the
+ * same 17-character id in the server's own alphabet, so steps in other jobs and runs find the
+ * message without passing ids around, and chat.sendMessage refuses a second message with it.
+ *
+ * The mapping is a stored contract: messages posted with a key are found again only while it
+ * stays the same, so a change here orphans every keyed message on every server.
  */
-async function resolveFiles(patterns, workspace, limits) {
-    if (patterns.length === 0)
-        return [];
-    const root = await (0,promises_namespaceObject.realpath)(workspace);
-    const found = new Map();
-    for (const pattern of patterns) {
-        const isGlob = GLOB_CHARS.test(pattern);
-        const paths = isGlob ? await expand(pattern, root) : [(0,external_node_path_namespaceObject.resolve)(root, pattern)];
-        let matched = 0;
-        for (const path of paths) {
-            const file = await inspect(path, root, pattern, isGlob);
-            if (!file)
-                continue;
-            matched += 1;
-            if (!found.has(file.path))
-                found.set(file.path, file);
-        }
-        if (matched === 0) {
-            throw new InputError('files', `${quote(pattern)} matches no file in the workspace (${root}). A file that exists only on failure needs a step with if: failure().`);
-        }
+function keyedMessageId(serverUrl, roomId, key) {
+    const digest = (0,external_node_crypto_.createHash)('sha256')
+        // JSON, not a separator: no key can make its parts read as another room's.
+        .update(JSON.stringify([SCHEME, serverIdentity(serverUrl), roomId, key]))
+        .digest('hex');
+    // 17 symbols of 55 carry 98 bits: chance collisions need about 2^49 keys in one room.
+    let n = BigInt(`0x${digest}`);
+    const base = BigInt(ALPHABET.length);
+    let id = '';
+    for (let i = 0; i < 17; i++) {
+        id += ALPHABET[Number(n % base)];
+        n /= base;
     }
-    const files = [...found.values()];
-    checkLimits(files, limits);
-    return files;
+    return id;
 }
-async function expand(pattern, root) {
-    // Checked before walking, so that "../**" cannot make the runner list the whole disk.
-    const segments = pattern.split(/[\\/]/);
-    const fixed = segments.findIndex((segment) => GLOB_CHARS.test(segment));
-    if (!inside(root, (0,external_node_path_namespaceObject.resolve)(root, segments.slice(0, fixed).join('/') || '.'))) {
-        throw outside(pattern);
-    }
-    const matches = [];
-    for await (const match of (0,promises_namespaceObject.glob)(pattern, { cwd: root }))
-        matches.push((0,external_node_path_namespaceObject.resolve)(root, match));
-    return matches.sort();
+// The spellings a workflow may use for one server (case, default port, trailing slash) agree.
+function serverIdentity(serverUrl) {
+    const url = new URL(serverUrl);
+    return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
-/** The file at `path`, checked; undefined for a directory a glob matched. */
-async function inspect(path, root, pattern, isGlob) {
-    if (!inside(root, path))
-        throw outside(pattern);
-    const shown = (0,external_node_path_namespaceObject.relative)(root, path).split(external_node_path_namespaceObject.sep).join('/');
-    let real;
-    let info;
+
+;// CONCATENATED MODULE: ./src/rocketchat/messages.ts
+
+/**
+ * Replaces the text of a message with `chat.update`. Only the text: the endpoint refuses
+ * attachments, alias and emoji, so a message keeps the ones it was posted with.
+ *
+ * Safe to retry: sending the same text again changes nothing, and when two steps update one
+ * message the last to arrive wins, whichever attempt it was.
+ */
+async function updateMessage(client, target, text) {
     try {
-        real = await (0,promises_namespaceObject.realpath)(path);
-        info = await (0,promises_namespaceObject.stat)(real);
+        const { message } = await client.post('chat.update', {
+            roomId: target.roomId,
+            msgId: target.msgId,
+            text
+        });
+        return message;
     }
     catch (error) {
-        const code = error.code;
-        const why = code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? 'unknown error'})`;
-        throw new InputError('files', `${quote(shown)}: ${why} in the workspace (${root}).`);
+        throw explainEditRefusal(error, target.msgId);
     }
-    if (!inside(root, real)) {
-        throw new InputError('files', `${quote(shown)} is a symbolic link to a file outside the workspace; only files in the workspace are uploaded.`);
-    }
-    if (!info.isFile()) {
-        if (isGlob)
-            return undefined;
-        throw new InputError('files', `${quote(shown)} is a directory, not a file. To upload what is in it, give a glob such as ${quote(`${shown}/*.log`)}.`);
-    }
-    return { path: real, shown, name: (0,external_node_path_namespaceObject.basename)(path), size: info.size, type: mediaType(path) };
 }
-function checkLimits(files, limits) {
-    const maxFiles = limits.maxFiles ?? MAX_FILES;
-    if (files.length > maxFiles) {
-        const listed = files
-            .slice(0, 5)
-            .map((f) => f.shown)
-            .join(', ');
-        throw new InputError('files', `matches ${files.length} files (${listed}, …); at most ${maxFiles} are uploaded, each as its own message. Narrow the globs, or archive the files into one.`);
+/**
+ * Adds `emoji` (`:name:` or `name`) as the user's reaction to a message. `shouldReact: true`
+ * only ever adds: without it the server toggles, and a retried or repeated step would take
+ * the reaction away again.
+ */
+async function addReaction(client, messageId, emoji) {
+    try {
+        await client.post('chat.react', { messageId, emoji, shouldReact: true });
     }
-    for (const file of files) {
-        if (file.size > limits.maxBytes) {
-            throw new InputError('files', `${quote(file.shown)} is ${megabytes(file.size)}, over files-max-mb (${megabytes(limits.maxBytes)}).`);
+    catch (error) {
+        // Its errorType is error-not-allowed, which elsewhere means "not a member of the room".
+        if (error instanceof RocketChatError && /Invalid emoji/.test(error.serverError)) {
+            throw new Error(`The server does not know the emoji ${emoji} (reaction). Use a short code the server's emoji picker offers, or a custom emoji's name.`, { cause: error });
+        }
+        throw error;
+    }
+}
+function explainEditRefusal(error, msgId) {
+    if (!(error instanceof RocketChatError))
+        return error;
+    const said = `("${error.serverError}")`;
+    if (error.errorType === 'error-action-not-allowed') {
+        return new Error(`The server does not let this user edit the message ${msgId} ${said}: Message_AllowEditing is off, or the message is another user's and this user lacks the edit-message permission.`, { cause: error });
+    }
+    if (error.errorType === 'error-message-editing-blocked') {
+        return new Error(`The message ${msgId} is too old to edit ${said}: the server blocks edits after Message_AllowEditing_BlockEditInMinutes, unless the user has bypass-time-limit-edit-and-delete.`, { cause: error });
+    }
+    return error;
+}
+
+;// CONCATENATED MODULE: ./src/rocketchat/rooms.ts
+
+
+
+/** The error raised when a room cannot be found or used; says what to do about it. */
+class RoomError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'RoomError';
+    }
+}
+/**
+ * Finds the room to post in. A name or id costs one request (rooms.info) however many rooms
+ * the user is in; rooms.get is only the fallback when rooms.info cannot answer.
+ */
+async function resolveRoom(client, ref) {
+    if (ref.kind === 'user')
+        return resolveDirect(client, ref.username);
+    const lookups = ref.kind === 'name'
+        ? [{ roomName: ref.name }]
+        : looksLikeRoomId(ref.value)
+            ? [{ roomId: ref.value }, { roomName: ref.value }]
+            : [{ roomName: ref.value }, { roomId: ref.value }];
+    for (const by of lookups) {
+        const room = await lookup(client, by, ref.given);
+        if (room)
+            return toResolved(room);
+    }
+    return fallback(client, ref.kind === 'name' ? ref.name : ref.value, ref.given);
+}
+async function lookup(client, by, given) {
+    try {
+        return await roomInfo(client, by);
+    }
+    catch (error) {
+        // rooms.info answers not-allowed for a private room the user is not in.
+        if (error instanceof RocketChatError && error.serverError === 'not-allowed') {
+            throw new RoomError(`The room ${given} exists but this user cannot see it: it is private and the user is not a member. Invite the user to the room.`);
+        }
+        throw error;
+    }
+}
+// Display names (fname) and rooms the server keeps from rooms.info are matched among the user's own rooms.
+async function fallback(client, wanted, given) {
+    const rooms = await subscribedRooms(client);
+    const lower = wanted.toLowerCase();
+    const match = rooms.find((r) => r._id === wanted || r.name === wanted || r.fname === wanted) ??
+        rooms.find((r) => r.name?.toLowerCase() === lower || r.fname?.toLowerCase() === lower);
+    if (match)
+        return toResolved(match);
+    const close = suggestions(wanted, rooms);
+    const hint = close.length ? ` Did you mean ${close.map((n) => `#${n}`).join(', ')}?` : '';
+    throw new RoomError(`No room ${given} on the server that this user can post to.${hint} Give #name for a channel or group, @username for a direct message, or the room id.`);
+}
+async function resolveDirect(client, username) {
+    try {
+        const room = await openDirect(client, username);
+        return { id: room._id, name: username, type: 'd', usernames: room.usernames };
+    }
+    catch (error) {
+        if (error instanceof RocketChatError && error.errorType === 'error-invalid-user') {
+            throw new RoomError(`No user @${username} on the server: cannot open a direct message. Check the username.`);
+        }
+        if (error instanceof RocketChatError && error.errorType === 'error-not-allowed') {
+            throw new RoomError(`This user may not open a direct message with @${username} (no create-d permission).`);
+        }
+        throw error;
+    }
+}
+function toResolved(room) {
+    const name = room.t === 'd' ? (room.usernames ?? []).join(',') : (room.name ?? room.fname ?? room._id);
+    return { id: room._id, name, type: room.t, usernames: room.usernames };
+}
+/** Up to three of the user's room names closest to `wanted`, for "did you mean". */
+function suggestions(wanted, rooms) {
+    const target = wanted.toLowerCase();
+    const scored = rooms
+        .filter((r) => r.name && r.t !== 'd')
+        .map((r) => ({
+        name: r.name,
+        score: distance(target, r.name.toLowerCase())
+    }))
+        .filter(({ name, score }) => score <= Math.max(2, Math.floor(name.length / 3)) || name.toLowerCase().includes(target))
+        .sort((a, b) => a.score - b.score || a.name.localeCompare(b.name));
+    return scored.slice(0, 3).map((s) => s.name);
+}
+function distance(a, b) {
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        }
+        previous = current;
+    }
+    return previous[b.length];
+}
+
+;// CONCATENATED MODULE: ./src/delivery/conversation.ts
+
+
+
+
+
+
+
+/**
+ * The message update-message-id names. Fetched first: chat.update needs its room, and a
+ * wrong id must fail before anything else happens.
+ */
+async function findMessageToUpdate(client, messageId) {
+    const message = await getMessage(client, messageId);
+    if (!message) {
+        throw new Error(`No message ${quote(messageId)} on the server (update-message-id): the id is wrong or the message was deleted. Use the message-id output of the step that posted it.`);
+    }
+    return message;
+}
+/**
+ * The room the step posts in: the room input, or, for update-message-id without one, the
+ * message's room. Both given: they must agree, or the inputs contradict each other.
+ */
+async function roomOf(client, ref, target) {
+    const given = ref ?? (target && { kind: 'id-or-name', value: target.rid, given: target.rid });
+    if (!given)
+        throw new RoomError('No room to post in: give the room input.');
+    const room = await resolveRoom(client, given);
+    if (target && room.id !== target.rid) {
+        throw new RoomError(`The message ${target._id} (update-message-id) is not in ${given.given} but in the room ${target.rid}. Leave room empty to update it where it is.`);
+    }
+    return room;
+}
+/**
+ * Sends what the step has to say, as addressed:
+ * - new: a fresh message, exactly once;
+ * - key, update mode: the keyed message is created on first use, its text updated later;
+ * - key, thread mode: the keyed message is created on first use, later steps reply under it;
+ * - existing: the message's text is updated.
+ *
+ * Steps racing on one key are safe: the server stores only one message per id, and the
+ * others, told the id is taken, update it or reply under it. A message keeps the attachments
+ * it was created with (chat.update cannot change them): given again, they bring a warning.
+ */
+async function sendAddressed(client, addressing, draft, options) {
+    const { log } = options;
+    switch (addressing.kind) {
+        case 'new': {
+            const message = await sendMessageOnce(client, { ...draft, _id: newMessageId() });
+            return posted(message);
+        }
+        case 'existing':
+            return update(client, addressing.message, draft, log, addressing.keepText);
+        case 'key': {
+            const id = keyedMessageId(options.serverUrl, draft.rid, addressing.key);
+            log.debug(`message-key ${quote(addressing.key)} is the message id ${id} in ${draft.rid}.`);
+            return addressing.mode === 'thread'
+                ? replyUnderKeyed(client, id, addressing.key, draft)
+                : updateKeyed(client, id, addressing.key, draft, log, addressing.keepText);
         }
     }
-    const total = files.reduce((sum, f) => sum + f.size, 0);
-    if (total > limits.maxBytes) {
-        throw new InputError('files', `the ${files.length} files add up to ${megabytes(total)}, over files-max-mb (${megabytes(limits.maxBytes)}), which bounds them together.`);
+}
+/**
+ * What follows the message: the reaction (on the keyed message when there is one), then the
+ * files, in the message's thread when it has one or was updated, else in the room; they
+ * look like the message (`look`: its alias, emoji and avatar).
+ */
+async function followUp(client, sent, options) {
+    const { reaction, uploads, look = {}, log } = options;
+    if (reaction)
+        await addReaction(client, sent.anchorId, reaction);
+    if (uploads?.files.length) {
+        const { alias, emoji, avatar } = look;
+        const tmid = sent.followUpThread || undefined;
+        await uploadFiles(client, uploads, { roomId: sent.message.rid, tmid, alias, emoji, avatar }, log);
     }
 }
-function inside(root, path) {
-    const rel = (0,external_node_path_namespaceObject.relative)(root, path);
-    return rel === '' || (!rel.startsWith(`..${external_node_path_namespaceObject.sep}`) && rel !== '..' && !(0,external_node_path_namespaceObject.isAbsolute)(rel));
+async function updateKeyed(client, id, key, draft, log, keepText = false) {
+    const existing = await getMessage(client, id);
+    if (existing)
+        return update(client, existing, draft, log, keepText);
+    const created = await createOnce(client, { ...withContent(draft, key), _id: id });
+    return created.isNew
+        ? posted(created.message)
+        : update(client, created.message, draft, log, keepText);
 }
-function outside(pattern) {
-    return new InputError('files', `${quote(pattern)} is outside the workspace; only files in the workspace are uploaded.`);
+async function replyUnderKeyed(client, id, key, draft) {
+    const inThread = (message, action) => ({
+        message,
+        action,
+        threadId: id,
+        anchorId: id,
+        followUpThread: id
+    });
+    if (!(await getMessage(client, id))) {
+        // The first step's message becomes the thread; tshow means nothing outside a thread.
+        const parent = { ...withContent(draft, key), tshow: undefined };
+        const created = await createOnce(client, { ...parent, _id: id });
+        if (created.isNew)
+            return inThread(created.message, 'posted');
+    }
+    const reply = await sendMessageOnce(client, { ...draft, _id: newMessageId(), tmid: id });
+    return inThread(reply, 'replied');
 }
-/** Sizes as people read them: "12.3 MB", "512 bytes". */
-function megabytes(bytes) {
-    if (bytes < 1024)
-        return `${bytes} bytes`;
-    if (bytes < 1024 * 1024)
-        return `${(bytes / 1024).toFixed(1)} KB`;
-    return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+async function update(client, existing, draft, log, keepText = false) {
+    if (keepText)
+        draft = { ...draft, msg: '', attachments: undefined };
+    if (draft.attachments?.length) {
+        log.warning(`The message ${existing._id} already exists, so the attachments given are not posted: chat.update can only change the text. The message keeps the attachments it was created with.`);
+    }
+    let message = existing;
+    if (!draft.msg) {
+        log.info(`No text given: the message ${existing._id} keeps its text.`);
+    }
+    else if (draft.msg !== existing.msg) {
+        message = await updateMessage(client, { roomId: existing.rid, msgId: existing._id }, draft.msg);
+    }
+    return {
+        message,
+        action: 'updated',
+        threadId: message.tmid ?? '',
+        anchorId: message._id,
+        followUpThread: message.tmid ?? message._id
+    };
 }
-// The server picks a preview (image, audio, video, plain file) from the media type.
-const MEDIA_TYPES = {
-    '.txt': 'text/plain',
-    '.log': 'text/plain',
-    '.md': 'text/markdown',
-    '.csv': 'text/csv',
-    '.json': 'application/json',
-    '.xml': 'application/xml',
-    '.html': 'text/html',
-    '.pdf': 'application/pdf',
-    '.zip': 'application/zip',
-    '.gz': 'application/gzip',
-    '.tgz': 'application/gzip',
-    '.png': 'image/png',
-    '.jpg': 'image/jpeg',
-    '.jpeg': 'image/jpeg',
-    '.gif': 'image/gif',
-    '.webp': 'image/webp',
-    '.svg': 'image/svg+xml',
-    '.mp4': 'video/mp4',
-    '.webm': 'video/webm',
-    '.mp3': 'audio/mpeg',
-    '.wav': 'audio/wav'
-};
-/** The media type of a file name, by extension; application/octet-stream when unknown. */
-function mediaType(name) {
-    return MEDIA_TYPES[(0,external_node_path_namespaceObject.extname)(name).toLowerCase()] ?? 'application/octet-stream';
+function posted(message) {
+    const thread = message.tmid ?? '';
+    return {
+        message,
+        action: 'posted',
+        threadId: thread,
+        anchorId: message._id,
+        followUpThread: thread
+    };
+}
+// Creating the keyed message needs something to show; updating it does not.
+function withContent(draft, key) {
+    if (draft.msg || draft.attachments?.length)
+        return draft;
+    throw new Error(`message-key ${quote(key)} has no message yet, and this step has no text or attachments to create it with.`);
+}
+/**
+ * Creates a message with a chosen id, or finds that it exists: a step with the same key got
+ * there first (the server then stores nothing), or an earlier attempt of this one whose
+ * answer was lost. `isNew` tells the caller whether to update or reply instead.
+ */
+async function createOnce(client, message) {
+    const sent = await sendWithId(client, message);
+    if (sent.duplicate && !sent.fetched) {
+        throw new Error(`A message with id ${message._id} exists but could not be read back; run the step again.`);
+    }
+    // After a lost answer, what is there counts as this step's only if it says the same.
+    const same = sent.message.msg === message.msg;
+    return { message: sent.message, isNew: sent.duplicate ? sent.doubt && same : !sent.doubt || same };
 }
 
 ;// CONCATENATED MODULE: ./src/message/length.ts
@@ -31776,6 +32782,827 @@ function split(text, max) {
     if (rest.trim() || parts.length === 0)
         parts.push(rest);
     return parts;
+}
+
+;// CONCATENATED MODULE: ./src/message/fit.ts
+
+/** A text longer than `limit` under `long-message: fail`; nothing is sent. */
+class TooLongError extends Error {
+    length;
+    limit;
+    constructor(length, limit) {
+        super(`The message is ${length} characters, over the server's limit of ${limit} (long-message is fail). Shorten it, or set long-message to truncate or split.`);
+        this.length = length;
+        this.limit = limit;
+        this.name = 'TooLongError';
+    }
+}
+/**
+ * Makes `text` fit in `limit` UTF-16 units as `mode` says: cut with a marker that points to
+ * the run log (`runUrl`), split into parts, or refuse.
+ */
+function fitText(text, limit, mode, runUrl = '') {
+    if (text.length <= limit)
+        return { parts: [text], cut: false };
+    switch (mode) {
+        case 'fail':
+            throw new TooLongError(text.length, limit);
+        case 'split': {
+            const parts = split(text, limit);
+            return {
+                parts,
+                cut: false,
+                note: `The message is ${text.length} characters, over the limit of ${limit}: posting it in ${parts.length} parts, the rest as thread replies.`
+            };
+        }
+        default: {
+            const full = `\n\n… (truncated${runUrl ? `: full text in the run log, ${runUrl}` : ''})`;
+            // A tiny limit still gets a marker, just a shorter one, and never goes over.
+            const marker = full.length * 2 <= limit ? full : '…';
+            return {
+                parts: [truncate(text, limit, marker)],
+                cut: true,
+                note: `The message is ${text.length} characters, over the limit of ${limit}: posting it truncated.`
+            };
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/delivery/limit.ts
+
+
+
+/**
+ * The longest text the server takes. Message_MaxAllowedSize is only read when the text
+ * could exceed the default, so a short message costs no extra request.
+ */
+async function messageLimit(client, options, text) {
+    if (options.maxMessageLength !== undefined)
+        return options.maxMessageLength;
+    if (text.length <= DEFAULT_MAX_LENGTH)
+        return DEFAULT_MAX_LENGTH;
+    return (await serverLimit(client)) ?? DEFAULT_MAX_LENGTH;
+}
+/** The server's Message_MaxAllowedSize, or undefined when it does not say. */
+async function serverLimit(client) {
+    const value = Number(await publicSetting(client, 'Message_MaxAllowedSize'));
+    return Number.isInteger(value) && value > 0 ? value : undefined;
+}
+/**
+ * After a too-long refusal (which stores nothing), the limit learned from the server, when
+ * it is below the one the text was fitted to; undefined when refitting cannot help.
+ */
+async function learnedLimit(client, options, tooLong, limit) {
+    if (!tooLong || options.maxMessageLength !== undefined)
+        return undefined;
+    const learned = await serverLimit(client);
+    return learned !== undefined && learned < limit ? learned : undefined;
+}
+/** The parts to post of `text` under `limit`, saying in the log what was done to it. */
+function fitToLimit(text, limit, options, runUrl, log) {
+    const fitted = fitText(text, limit, options.longMessage, runUrl);
+    if (fitted.note)
+        log.info(fitted.cut ? `${fitted.note} Full text:\n${text}` : fitted.note);
+    return fitted.parts;
+}
+
+;// CONCATENATED MODULE: ./src/delivery/outgoing.ts
+/** What `content` becomes when its text is `text` (the whole text, or one part of it). */
+function outgoing(options, content, text) {
+    return {
+        text,
+        ...(content.alias && { alias: content.alias }),
+        ...(options.emoji && { emoji: options.emoji }),
+        ...(options.avatar && { avatar: options.avatar }),
+        ...(options.threadId && { tmid: options.threadId }),
+        ...(options.threadBroadcast && { tshow: true }),
+        ...(content.attachments?.length && { attachments: content.attachments })
+    };
+}
+/** The chat.sendMessage message for `rid` (the id is added where it is chosen). */
+function restDraft(message, rid) {
+    const { text, ...rest } = message;
+    return { rid, msg: text, ...rest };
+}
+/** The incoming webhook's message: no room (the integration has one), no thread broadcast. */
+function webhookMessage(message) {
+    const { text, alias, emoji, avatar, attachments, tmid } = message;
+    return { text, alias, emoji, avatar, attachments, tmid };
+}
+
+;// CONCATENATED MODULE: ./src/delivery/deliver.ts
+
+
+
+
+
+
+
+
+
+/**
+ * The message was posted (or updated), but something after it failed: continuation parts,
+ * the reaction or the files. Carries the delivery so that the outputs can still be set.
+ */
+class PartialDeliveryError extends Error {
+    delivery;
+    what;
+    constructor(delivery, cause, 
+    /** What did not happen, when it is more than the cause says ("parts 2 to 3 …"). */
+    what) {
+        const why = cause instanceof Error ? cause.message : String(cause);
+        super(`The message was ${delivery.action} (id ${delivery.message._id}), but${what ? ` ${what}` : ''}: ${why}`, { cause });
+        this.delivery = delivery;
+        this.what = what;
+        this.name = 'PartialDeliveryError';
+    }
+}
+/**
+ * Resolves the room and posts the content (or updates the message, or replies under it, as
+ * message-key and update-message-id ask), exactly once, then adds the reaction and the files,
+ * within the step's time budget.
+ */
+async function deliver(options, content, log, runUrl = '', files = [], deadline = new Deadline(options.timeoutMs)) {
+    return withClient(options, options.serverUrl, deadline, log, async (client) => {
+        // Before anything is posted: a file over the server's own limit fails the step now.
+        const uploads = files.length ? await planUploads(client, files) : undefined;
+        const target = options.updateMessageId
+            ? await findMessageToUpdate(client, options.updateMessageId)
+            : undefined;
+        const room = await roomOf(client, options.room, target);
+        log.debug(`Room ${options.room?.given ?? room.id} is ${room.id} (type ${room.type}).`);
+        // A preset chosen only because no text was given must not overwrite an existing message.
+        const keepText = content.presetOnly;
+        const addressing = target
+            ? { kind: 'existing', message: target, keepText }
+            : options.messageKey
+                ? { kind: 'key', key: options.messageKey, mode: options.keyMode, keepText }
+                : { kind: 'new' };
+        const draftOf = (text) => restDraft(outgoing(options, content, text), room.id);
+        const send = (text) => sendAddressed(client, addressing, draftOf(text), { serverUrl: options.serverUrl, log });
+        const fit = (limit) => fitToLimit(content.text, limit, options, runUrl, log);
+        const limit = await messageLimit(client, options, content.text);
+        let parts = fit(limit);
+        let sent;
+        try {
+            sent = await send(parts[0]);
+        }
+        catch (error) {
+            // The server's limit can be below the default 5000; learn it and fit the text again.
+            const tooLong = error instanceof RocketChatError &&
+                /message-size-exceeded/.test(`${error.errorType} ${error.serverError}`);
+            const learned = await learnedLimit(client, options, tooLong, limit);
+            if (learned === undefined)
+                throw error;
+            parts = fit(learned);
+            sent = await send(parts[0]);
+        }
+        const first = sent.message;
+        const threadId = sent.threadId || (parts.length > 1 ? first._id : '');
+        const delivery = {
+            message: first,
+            room: withSender(room, first),
+            threadId,
+            parts: parts.length,
+            action: sent.action
+        };
+        // From here on the message is there: a failure must say so, and the outputs still be set.
+        let part = 1;
+        try {
+            for (; part < parts.length; part++) {
+                // The attachments went with the first part; the rest is text in its thread.
+                const continuation = { ...draftOf(parts[part]), _id: newMessageId(), tmid: threadId };
+                delete continuation.attachments;
+                await sendMessageOnce(client, continuation);
+            }
+            const look = draftOf('');
+            await followUp(client, sent, { reaction: options.reaction, uploads, look, log });
+        }
+        catch (error) {
+            const what = part < parts.length
+                ? `parts ${part + 1} to ${parts.length} of the split text were not posted`
+                : undefined;
+            throw new PartialDeliveryError(delivery, error, what);
+        }
+        return delivery;
+    });
+}
+// A DM room found by id lists both members; the sender is known once the message is back.
+function withSender(room, message) {
+    if (room.type !== 'd' || !room.usernames || !message.u)
+        return room;
+    const others = room.usernames.filter((u) => u !== message.u?.username);
+    return { ...room, name: others.join(',') || message.u.username };
+}
+
+;// CONCATENATED MODULE: ./src/rocketchat/webhook.ts
+
+
+
+
+
+
+/** A webhook URL that cannot be one; the message never quotes the URL, which is a secret. */
+class WebhookUrlError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'WebhookUrlError';
+    }
+}
+const FORM = 'https://chat.example.com/hooks/<integration id>/<token>';
+// Errors about the URL never quote it: it is the secret.
+const NOT_SHOWN = '(The value is not shown: it is a secret.)';
+const WHAT = 'the incoming webhook';
+const webhook_MAX_REQUEST_MS = 60_000;
+/** Parses an incoming webhook URL, refusing anything that is not one. */
+function parseWebhookUrl(raw) {
+    let url;
+    try {
+        url = new URL(raw);
+    }
+    catch {
+        throw new WebhookUrlError(`is not a URL; expected ${FORM}. ${NOT_SHOWN}`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        throw new WebhookUrlError(`uses ${url.protocol.slice(0, -1)}; only http and https are supported. ${NOT_SHOWN}`);
+    }
+    if (url.username || url.password) {
+        throw new WebhookUrlError(`must not contain user credentials. ${NOT_SHOWN}`);
+    }
+    // The legacy form has the user id between the two: /hooks/<id>/<user id>/<token>.
+    const path = /^(.*?)\/hooks\/[^/]+(?:\/[^/]+)?\/[^/]+\/?$/.exec(url.pathname);
+    if (!path) {
+        throw new WebhookUrlError(`is not an incoming webhook URL: expected ${FORM}, as Administration > Integrations shows it. ${NOT_SHOWN}`);
+    }
+    const server = new URL(url.origin);
+    server.pathname = path[1];
+    return { url, server };
+}
+/**
+ * Every form in which the webhook URL's secret could appear in a log, for the caller to mask:
+ * the URL as given and as parsed, its path, and its token as written and decoded.
+ */
+function webhookSecrets(raw) {
+    const secrets = new Set([raw]);
+    try {
+        const url = new URL(raw);
+        secrets.add(url.href);
+        secrets.add(url.pathname);
+        const token = url.pathname.replace(/\/+$/, '').split('/').pop() ?? '';
+        secrets.add(token);
+        secrets.add(decodeURIComponent(token));
+    }
+    catch {
+        // Not a URL: the raw value is all there is, and it is masked.
+    }
+    return [...secrets].filter((s) => s.length >= 8);
+}
+/** The JSON body of a webhook post: `{text, alias, emoji, avatar, attachments, tmid}`. */
+function webhookBody(message) {
+    const { text, alias, emoji, avatar, attachments, tmid } = message;
+    return {
+        text,
+        ...(alias && { alias }),
+        ...(emoji && { emoji }),
+        ...(avatar && { avatar }),
+        ...(attachments?.length && { attachments }),
+        ...(tmid && { tmid })
+    };
+}
+/** The server answered, but did not post: the message says why and what to do. */
+class WebhookError extends Error {
+    status;
+    serverError;
+    constructor(status, 
+    /** The server's `error` text, when it gave one. */
+    serverError, message) {
+        super(message);
+        this.status = status;
+        this.serverError = serverError;
+        this.name = 'WebhookError';
+    }
+}
+/**
+ * Posts one message to an incoming webhook. Always as JSON with its Content-Type: without it,
+ * servers from 7.8 post an empty message and still answer success.
+ *
+ * A webhook post cannot be recognised on a second try (no message id, and the answer is just
+ * `{"success":true}`), so it is posted at most once: only attempts that certainly did not
+ * reach the server, and 429 answers (refused before anything is posted), are tried again.
+ */
+async function postToWebhook(hook, message, options) {
+    const { dispatcher, deadline, retries, log } = options;
+    const names = options.names ?? PLAIN_NAMES;
+    const body = JSON.stringify(webhookBody(message));
+    const rateLimits = new RateLimits({ deadline, log, advice: `Raise ${names.timeout}.` });
+    let failures = 0;
+    for (;;) {
+        const remaining = deadline.remainingMs;
+        if (remaining <= 0)
+            throw outOfTime(deadline, 'the time was up before it could be sent.');
+        let response;
+        try {
+            response = await attempt(dispatcher, {
+                method: 'POST',
+                url: hook.url,
+                headers: {
+                    accept: 'application/json',
+                    'content-type': 'application/json',
+                    'user-agent': 'rocketchat-notify-action'
+                },
+                body,
+                timeoutMs: Math.max(1, Math.floor(Math.min(remaining, webhook_MAX_REQUEST_MS))),
+                endpoint: WHAT
+            });
+        }
+        catch (error) {
+            if (!(error instanceof NetworkError))
+                throw error;
+            if (error.maybeDelivered) {
+                throw new NetworkError(error.endpoint, error.failure, true, `${error.message} It is not sent again: the server may have posted it, and a second post could not be told apart.`);
+            }
+            if (error.permanent || failures >= retries)
+                throw error;
+            failures += 1;
+            const wait = backoffMs(failures, options.backoffMs ?? 500);
+            log.info(`${error.message} Retrying in ${seconds(wait)} s (retry ${failures} of ${retries}).`);
+            await sleepWithin(deadline, wait, error.message);
+            continue;
+        }
+        if (response.status === 429 && retries > 0) {
+            await rateLimits.waitOut(WHAT, response);
+            continue;
+        }
+        return outcome(response, hook, names);
+    }
+}
+function outcome(response, hook, names) {
+    const { status, text } = response;
+    let body;
+    try {
+        body = JSON.parse(text);
+    }
+    catch {
+        body = undefined;
+    }
+    const ok = status >= 200 && status < 300;
+    if (ok && body?.success === true)
+        return;
+    const said = typeof body?.error === 'string' ? body.error : '';
+    const fail = (why) => new WebhookError(status, said, why);
+    const page = htmlTitle(text);
+    if (ok) {
+        throw fail(`${capital(WHAT)} answered HTTP ${status} without Rocket.Chat's {"success":true}${page ? ` (an HTML page, "${page}")` : ''}: is ${names.webhookUrl} the incoming webhook URL of the server at ${hook.server.host}? The message may not have been posted.`);
+    }
+    if (page) {
+        throw fail(`${capital(WHAT)} answered HTTP ${status} with an HTML page ("${page}"), likely from a reverse proxy in front of ${hook.server.host}. It is not sent again: the server may have posted it.`);
+    }
+    if (status === 503 && said === 'Service Unavailable') {
+        throw fail(`The webhook's integration is disabled (HTTP 503). Enable it in Administration > Integrations.`);
+    }
+    if (said === 'Invalid integration id or token provided.' || (status === 500 && !body)) {
+        // 7.x and later fail in their auth middleware for a wrong id or token: a bare 500.
+        throw fail(`The server at ${hook.server.host} does not accept this webhook (HTTP ${status}${said ? `: "${said}"` : ''}): its id or token is wrong, or the integration was deleted. Copy the URL again from Administration > Integrations.`);
+    }
+    const explained = said === 'error-message-size-exceeded' ? tooLong(names) : EXPLAINED[said];
+    throw fail(`${capital(WHAT)} refused the message (HTTP ${status}${said ? `: "${said}"` : ''})${explained ? `: ${explained}` : '.'}`);
+}
+// What the hook's own errors (no errorType, no brackets) mean for the person reading the log.
+const EXPLAINED = {
+    'error-not-allowed': "the integration's user (Post as) may not post in its channel, a private room it is not a member of. Invite that user to the channel.",
+    'Not enough permission': "alias and avatar need the message-impersonate permission for the integration's user (the bot role has it). Drop alias and avatar, or give the user that role.",
+    'Invalid href value provided': 'a URL in the attachments is not an absolute http(s) URL.',
+    'invalid-channel': "the integration's channel does not exist any more. Fix the channel in Administration > Integrations."
+};
+function tooLong(names) {
+    return `the message is longer than the server's Message_MaxAllowedSize (5000 characters by default). Set ${names.maxLength} to the server's limit, or shorten the message.`;
+}
+function sleepWithin(deadline, ms, what) {
+    const why = (left) => `${what}: the next try was due in ${seconds(ms)} s, only ${seconds(Math.max(0, left))} s were left.`;
+    return deadline.sleep(ms, why, `posting to ${WHAT}`);
+}
+function outOfTime(deadline, reason) {
+    return deadline.outOfTime(reason, `posting to ${WHAT}`);
+}
+function capital(text) {
+    return text[0].toUpperCase() + text.slice(1);
+}
+
+;// CONCATENATED MODULE: ./src/delivery/dry-run.ts
+
+
+
+
+
+
+/**
+ * What a dry run prints: the request a real run would make, built by the same functions as
+ * the real send (outgoing, restDraft, webhookMessage), with the room left as given.
+ */
+function dryRunReport(options, content, files = [], runUrl = '') {
+    const header = 'Dry run: nothing is sent. This request would be made:';
+    const { fitted, note } = fitForDryRun(options, content.text, runUrl);
+    const message = outgoing(options, content, fitted.parts[0]);
+    if (options.webhook) {
+        const body = webhookBody(webhookMessage(message));
+        // The path holds the webhook's token: never printed.
+        const url = `${options.webhook.server.href.replace(/\/$/, '')}/hooks/***`;
+        return [`${header}\nPOST ${url}\n${JSON.stringify(body, null, 2)}`, note]
+            .filter(Boolean)
+            .join('\n');
+    }
+    const rid = options.room
+        ? `(room ${options.room.given}, resolved when sending)`
+        : '(the room of update-message-id)';
+    const _id = options.updateMessageId
+        ? options.updateMessageId
+        : options.messageKey
+            ? `(derived from message-key ${quote(options.messageKey)} and the room)`
+            : '(generated per message)';
+    const body = { message: { _id, ...restDraft(message, rid) } };
+    const url = `${options.serverUrl.href.replace(/\/$/, '')}/api/v1/chat.sendMessage`;
+    const notes = [
+        note,
+        options.updateMessageId &&
+            'update-message-id: only the text is sent, with chat.update, to the message with this id.',
+        options.messageKey &&
+            (options.keyMode === 'thread'
+                ? 'message-key, thread mode: the first step posts this message; later steps post it as a reply in its thread.'
+                : 'message-key, update mode: the first step posts this message; later steps update its text with chat.update.'),
+        options.reaction && `Then the reaction ${options.reaction} is added.`,
+        files.length &&
+            `Then ${files.length} file${files.length === 1 ? ' is' : 's are'} uploaded: ${files.map((f) => `${f.shown} (${megabytes(f.size)})`).join(', ')}.`
+    ].filter(Boolean);
+    return [`${header}\nPOST ${url}\n${JSON.stringify(body, null, 2)}`, ...notes].join('\n');
+}
+// A dry run asks the server nothing: the limit is max-message-length or the default, and a
+// text over it is reported, not refused, since the server's own limit may be higher.
+function fitForDryRun(options, text, runUrl) {
+    const limit = options.maxMessageLength ?? DEFAULT_MAX_LENGTH;
+    const assumed = options.maxMessageLength === undefined
+        ? ` (the default limit; a real run reads the server's Message_MaxAllowedSize)`
+        : '';
+    try {
+        const fitted = fitText(text, limit, options.longMessage, runUrl);
+        const parts = fitted.parts.length > 1 ? ` Only the first of ${fitted.parts.length} parts is shown.` : '';
+        return { fitted, note: fitted.note && `${fitted.note}${assumed}${parts}` };
+    }
+    catch (error) {
+        if (!(error instanceof TooLongError))
+            throw error;
+        return {
+            fitted: { parts: [text], cut: false },
+            note: `A real run would fail if the server's limit is ${limit}${assumed}: ${error.message}`
+        };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/delivery/webhook.ts
+
+
+
+
+
+/**
+ * Posts the content through an incoming webhook: no room to resolve, and no message comes
+ * back, so nothing follows it. At most once (see postToWebhook).
+ */
+async function deliverToWebhook(options, hook, content, log, runUrl = '', deadline = new Deadline(options.timeoutMs)) {
+    // The client (no credentials) only reads Message_MaxAllowedSize, a public setting.
+    const anonymous = { ...options, userId: '', authToken: '', webhook: hook };
+    await withClient(anonymous, hook.url, deadline, log, async (client, dispatcher) => {
+        const post = async (limit) => {
+            const [text] = fitToLimit(content.text, limit, options, runUrl, log);
+            const message = webhookMessage(outgoing(options, content, text));
+            const { retries, names } = options;
+            await postToWebhook(hook, message, { dispatcher, deadline, retries, log, names });
+        };
+        const limit = await messageLimit(client, options, content.text);
+        try {
+            await post(limit);
+        }
+        catch (error) {
+            // As with the REST API: a too-long refusal stores nothing, so learn the limit and refit.
+            const tooLong = error instanceof WebhookError && /message-size-exceeded/.test(error.serverError);
+            const learned = await learnedLimit(client, options, tooLong, limit);
+            if (learned === undefined)
+                throw error;
+            await post(learned);
+        }
+    });
+}
+
+;// CONCATENATED MODULE: ./src/message/json.ts
+// Line and column for errors about text people wrote: JSON inputs, template files, templates.
+/** "line L, column C" (1-based) of a UTF-16 offset. */
+function position(text, offset) {
+    const before = text.slice(0, offset);
+    const line = before.split('\n').length;
+    const column = offset - before.lastIndexOf('\n');
+    return `line ${line}, column ${column}`;
+}
+/** Explains a JSON.parse failure by line and column; V8 does not always give a position. */
+function describeJsonError(text, error) {
+    const detail = error.message
+        .replace(/\s*\(line \d+ column \d+\)/, '')
+        .replace(/ in JSON at position \d+.*$/, '')
+        .replace(/, ".*" is not valid JSON$/s, '');
+    const match = /position (\d+)/.exec(error.message);
+    const offset = match ? Number(match[1]) : firstJsonErrorOffset(text);
+    return `${detail} at ${position(text, offset)}.`;
+}
+/** Offset of the first character that makes `text` invalid JSON (a small recursive scanner). */
+function firstJsonErrorOffset(text) {
+    let i = 0;
+    const ws = () => {
+        while (i < text.length && ' \t\n\r'.includes(text[i]))
+            i++;
+    };
+    const fail = () => {
+        throw i;
+    };
+    const literal = (word) => {
+        for (const ch of word)
+            if (text[i++] !== ch)
+                fail();
+    };
+    const string = () => {
+        i++;
+        while (i < text.length && text[i] !== '"') {
+            if (text[i] === '\\')
+                i++;
+            else if (text[i] < ' ')
+                fail();
+            i++;
+        }
+        if (i >= text.length)
+            fail();
+        i++;
+    };
+    const value = () => {
+        ws();
+        const ch = text[i];
+        if (ch === '{') {
+            i++;
+            ws();
+            if (text[i] === '}')
+                return void i++;
+            for (;;) {
+                ws();
+                if (text[i] !== '"')
+                    fail();
+                string();
+                ws();
+                if (text[i] !== ':')
+                    fail();
+                i++;
+                value();
+                ws();
+                if (text[i] === ',')
+                    i++;
+                else if (text[i] === '}')
+                    return void i++;
+                else
+                    fail();
+            }
+        }
+        else if (ch === '[') {
+            i++;
+            ws();
+            if (text[i] === ']')
+                return void i++;
+            for (;;) {
+                value();
+                ws();
+                if (text[i] === ',')
+                    i++;
+                else if (text[i] === ']')
+                    return void i++;
+                else
+                    fail();
+            }
+        }
+        else if (ch === '"')
+            string();
+        else if (ch === 't')
+            literal('true');
+        else if (ch === 'f')
+            literal('false');
+        else if (ch === 'n')
+            literal('null');
+        else {
+            const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i));
+            if (!m)
+                fail();
+            i += m[0].length;
+        }
+    };
+    try {
+        value();
+        ws();
+        if (i < text.length)
+            fail();
+    }
+    catch (at) {
+        if (typeof at === 'number')
+            return Math.min(at, text.length);
+        throw at;
+    }
+    return text.length;
+}
+
+;// CONCATENATED MODULE: ./src/message/attachments.ts
+
+
+// The keys Rocket.Chat type-checks in validateAttachment; any other key passes through unchecked.
+const ATTACHMENT_KEYS = {
+    color: 'string',
+    text: 'string',
+    ts: 'string|number',
+    thumb_url: 'url',
+    button_alignment: 'string',
+    actions: 'array',
+    message_link: 'url',
+    collapsed: 'boolean',
+    author_name: 'string',
+    author_link: 'url',
+    author_icon: 'url',
+    title: 'string',
+    title_link: 'url',
+    title_link_download: 'boolean',
+    image_dimensions: 'object',
+    image_url: 'url',
+    image_preview: 'string',
+    image_type: 'string',
+    image_size: 'number',
+    audio_url: 'url',
+    audio_type: 'string',
+    audio_size: 'number',
+    video_url: 'url',
+    video_type: 'string',
+    video_size: 'number',
+    fields: 'array'
+};
+const FIELD_KEYS = { short: 'boolean', title: 'string', value: 'scalar' };
+const ACTION_KEYS = {
+    type: 'string',
+    text: 'string',
+    url: 'url',
+    image_url: 'url',
+    is_webview: 'boolean',
+    webview_height_ratio: 'string',
+    msg: 'string',
+    msg_in_chat_window: 'boolean'
+};
+/**
+ * Parses the `attachments` input: a JSON array of objects, or one object. Returns
+ * undefined when the input is empty. Invalid JSON is reported with line and column.
+ */
+function parseAttachmentsInput(raw, input = 'attachments') {
+    if (!raw.trim())
+        return undefined;
+    let parsed;
+    try {
+        parsed = JSON.parse(raw);
+    }
+    catch (error) {
+        throw new InputError(input, `is not valid JSON: ${describeJsonError(raw, error)}`);
+    }
+    const list = Array.isArray(parsed) ? parsed : [parsed];
+    list.forEach((item, i) => {
+        if (!isPlainObject(item)) {
+            throw new InputError(input, `attachments[${i}] must be an object, got ${typeName(item)}.`);
+        }
+    });
+    validateAttachments(list, input);
+    return list;
+}
+/**
+ * Checks attachments against the rules the server enforces, so a bad one fails
+ * before anything is sent and the error names the attachment and the field.
+ */
+function validateAttachments(attachments, input = 'attachments') {
+    attachments.forEach((attachment, i) => {
+        const where = `attachments[${i}]`;
+        checkKeys(attachment, ATTACHMENT_KEYS, where, input);
+        const fields = attachment.fields;
+        if (Array.isArray(fields)) {
+            fields.forEach((field, j) => {
+                const at = `${where}.fields[${j}]`;
+                if (!isPlainObject(field))
+                    throw new InputError(input, `${at} must be an object with title and value.`);
+                checkKeys(field, FIELD_KEYS, at, input);
+                if (!field.title || (field.value !== 0 && field.value !== false && !field.value)) {
+                    throw new InputError(input, `${at} needs a non-empty "title" and "value" (the server rejects a field without them).`);
+                }
+            });
+        }
+        const actions = attachment.actions;
+        if (Array.isArray(actions)) {
+            actions.forEach((action, j) => {
+                const at = `${where}.actions[${j}]`;
+                if (!isPlainObject(action))
+                    throw new InputError(input, `${at} must be an object.`);
+                checkKeys(action, ACTION_KEYS, at, input);
+            });
+        }
+    });
+}
+function checkKeys(object, kinds, where, input) {
+    for (const [key, kind] of Object.entries(kinds)) {
+        const value = object[key];
+        // The server checks a key only when it is present and not null.
+        if (value === undefined || value === null)
+            continue;
+        if (kind === 'url') {
+            if (typeof value !== 'string' || !isAllowedUrl(value)) {
+                throw new InputError(input, `${where}.${key} is ${quote(String(value))}; it must be an absolute http(s) URL, a data: URL or a /file-upload/ path.`);
+            }
+        }
+        else if (!matchesKind(value, kind)) {
+            throw new InputError(input, `${where}.${key} must be ${describeKind(kind)}, got ${typeName(value)}.`);
+        }
+    }
+}
+// Mirrors the server's validFullURLParam: relative paths other than uploads are refused.
+function isAllowedUrl(value) {
+    if (/^\s*javascript:/i.test(value))
+        return false;
+    return /^(https?:\/\/|data:)/i.test(value) || value.startsWith('/file-upload/');
+}
+function matchesKind(value, kind) {
+    switch (kind) {
+        case 'string':
+            return typeof value === 'string';
+        case 'number':
+            return typeof value === 'number';
+        case 'boolean':
+            return typeof value === 'boolean';
+        case 'object':
+            return isPlainObject(value);
+        case 'array':
+            return Array.isArray(value);
+        case 'string|number':
+            return typeof value === 'string' || typeof value === 'number';
+        case 'scalar':
+            return ['string', 'number', 'boolean'].includes(typeof value);
+        default:
+            return true;
+    }
+}
+function describeKind(kind) {
+    const names = {
+        string: 'a string',
+        number: 'a number',
+        boolean: 'true or false',
+        object: 'an object',
+        array: 'an array',
+        url: 'a URL',
+        'string|number': 'a string or a number',
+        scalar: 'a string, number or boolean'
+    };
+    return names[kind];
+}
+function typeName(value) {
+    if (value === null)
+        return 'null';
+    if (Array.isArray(value))
+        return 'an array';
+    return typeof value === 'object'
+        ? 'an object'
+        : `${typeof value} ${JSON.stringify(value)?.slice(0, 40)}`;
+}
+function isPlainObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+;// CONCATENATED MODULE: ./src/message/context.ts
+// What templates and presets read: the workflow run as plain data. Filled in by the action
+// layer (action/context.ts), which knows where each value comes from.
+/** Encodes each path segment, parentheses included, so the URL survives inside a markdown link. */
+function urlPath(value) {
+    return value
+        .split('/')
+        .map((part) => encodeURIComponent(part).replace(/[()']/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`))
+        .join('/');
+}
+/** First line of a text, trimmed. */
+function firstLine(text) {
+    return (text.split(/\r?\n/, 1)[0] ?? '').trim();
+}
+/** Narrows an unknown payload value to an object ({} for anything else). */
+function record(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+        ? value
+        : {};
+}
+/** A payload scalar as a string ('' for null, objects and missing values). */
+function str(value) {
+    if (typeof value === 'string')
+        return value;
+    if (typeof value === 'number' || typeof value === 'boolean')
+        return String(value);
+    return '';
 }
 
 ;// CONCATENATED MODULE: ./src/message/neutralise.ts
@@ -32856,125 +34683,6 @@ mustache.Writer = Writer;
 
 /* harmony default export */ const mustache_mustache = (mustache);
 
-;// CONCATENATED MODULE: ./src/message/json.ts
-// Line and column for errors about text people wrote: JSON inputs, template files, templates.
-/** "line L, column C" (1-based) of a UTF-16 offset. */
-function position(text, offset) {
-    const before = text.slice(0, offset);
-    const line = before.split('\n').length;
-    const column = offset - before.lastIndexOf('\n');
-    return `line ${line}, column ${column}`;
-}
-/** Explains a JSON.parse failure by line and column; V8 does not always give a position. */
-function describeJsonError(text, error) {
-    const detail = error.message
-        .replace(/\s*\(line \d+ column \d+\)/, '')
-        .replace(/ in JSON at position \d+.*$/, '')
-        .replace(/, ".*" is not valid JSON$/s, '');
-    const match = /position (\d+)/.exec(error.message);
-    const offset = match ? Number(match[1]) : firstJsonErrorOffset(text);
-    return `${detail} at ${position(text, offset)}.`;
-}
-/** Offset of the first character that makes `text` invalid JSON (a small recursive scanner). */
-function firstJsonErrorOffset(text) {
-    let i = 0;
-    const ws = () => {
-        while (i < text.length && ' \t\n\r'.includes(text[i]))
-            i++;
-    };
-    const fail = () => {
-        throw i;
-    };
-    const literal = (word) => {
-        for (const ch of word)
-            if (text[i++] !== ch)
-                fail();
-    };
-    const string = () => {
-        i++;
-        while (i < text.length && text[i] !== '"') {
-            if (text[i] === '\\')
-                i++;
-            else if (text[i] < ' ')
-                fail();
-            i++;
-        }
-        if (i >= text.length)
-            fail();
-        i++;
-    };
-    const value = () => {
-        ws();
-        const ch = text[i];
-        if (ch === '{') {
-            i++;
-            ws();
-            if (text[i] === '}')
-                return void i++;
-            for (;;) {
-                ws();
-                if (text[i] !== '"')
-                    fail();
-                string();
-                ws();
-                if (text[i] !== ':')
-                    fail();
-                i++;
-                value();
-                ws();
-                if (text[i] === ',')
-                    i++;
-                else if (text[i] === '}')
-                    return void i++;
-                else
-                    fail();
-            }
-        }
-        else if (ch === '[') {
-            i++;
-            ws();
-            if (text[i] === ']')
-                return void i++;
-            for (;;) {
-                value();
-                ws();
-                if (text[i] === ',')
-                    i++;
-                else if (text[i] === ']')
-                    return void i++;
-                else
-                    fail();
-            }
-        }
-        else if (ch === '"')
-            string();
-        else if (ch === 't')
-            literal('true');
-        else if (ch === 'f')
-            literal('false');
-        else if (ch === 'n')
-            literal('null');
-        else {
-            const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i));
-            if (!m)
-                fail();
-            i += m[0].length;
-        }
-    };
-    try {
-        value();
-        ws();
-        if (i < text.length)
-            fail();
-    }
-    catch (at) {
-        if (typeof at === 'number')
-            return Math.min(at, text.length);
-        throw at;
-    }
-    return text.length;
-}
-
 ;// CONCATENATED MODULE: ./src/message/template.ts
 
 
@@ -33109,7 +34817,7 @@ function renderToken(token, scope, text, opts, warned) {
             return name;
         case 'name':
         case '&': {
-            const hit = lookup(scope, name);
+            const hit = template_lookup(scope, name);
             if (!hit.found) {
                 if (!warned.has(name)) {
                     warned.add(name);
@@ -33122,7 +34830,7 @@ function renderToken(token, scope, text, opts, warned) {
         }
         case '#': {
             // A missing section name is just a false condition: that is what sections are for.
-            const { value } = lookup(scope, name);
+            const { value } = template_lookup(scope, name);
             const inner = token[4];
             if (Array.isArray(value)) {
                 return value
@@ -33132,7 +34840,7 @@ function renderToken(token, scope, text, opts, warned) {
             return value ? renderTokens(inner, [...scope, value], text, opts, warned) : '';
         }
         case '^': {
-            const { value } = lookup(scope, name);
+            const { value } = template_lookup(scope, name);
             const empty = !value || (Array.isArray(value) && value.length === 0);
             return empty ? renderTokens(token[4], scope, text, opts, warned) : '';
         }
@@ -33143,7 +34851,7 @@ function renderToken(token, scope, text, opts, warned) {
 }
 // Mustache's lookup: try the whole dotted path at the innermost scope, then outwards.
 // Own properties only, so prototype members never resolve.
-function lookup(scope, name) {
+function template_lookup(scope, name) {
     if (name === '.')
         return { found: true, value: scope[scope.length - 1] };
     const parts = name.split('.');
@@ -33246,171 +34954,10 @@ function mentionPrefix(opts, status) {
     return when.includes('always') || when.includes(status.trim().toLowerCase()) ? mention : '';
 }
 
-;// CONCATENATED MODULE: ./src/message/attachments.ts
-
-
-// The keys Rocket.Chat type-checks in validateAttachment; any other key passes through unchecked.
-const ATTACHMENT_KEYS = {
-    color: 'string',
-    text: 'string',
-    ts: 'string|number',
-    thumb_url: 'url',
-    button_alignment: 'string',
-    actions: 'array',
-    message_link: 'url',
-    collapsed: 'boolean',
-    author_name: 'string',
-    author_link: 'url',
-    author_icon: 'url',
-    title: 'string',
-    title_link: 'url',
-    title_link_download: 'boolean',
-    image_dimensions: 'object',
-    image_url: 'url',
-    image_preview: 'string',
-    image_type: 'string',
-    image_size: 'number',
-    audio_url: 'url',
-    audio_type: 'string',
-    audio_size: 'number',
-    video_url: 'url',
-    video_type: 'string',
-    video_size: 'number',
-    fields: 'array'
-};
-const FIELD_KEYS = { short: 'boolean', title: 'string', value: 'scalar' };
-const ACTION_KEYS = {
-    type: 'string',
-    text: 'string',
-    url: 'url',
-    image_url: 'url',
-    is_webview: 'boolean',
-    webview_height_ratio: 'string',
-    msg: 'string',
-    msg_in_chat_window: 'boolean'
-};
-/**
- * Parses the `attachments` input: a JSON array of objects, or one object. Returns
- * undefined when the input is empty. Invalid JSON is reported with line and column.
- */
-function parseAttachmentsInput(raw, input = 'attachments') {
-    if (!raw.trim())
-        return undefined;
-    let parsed;
-    try {
-        parsed = JSON.parse(raw);
-    }
-    catch (error) {
-        throw new InputError(input, `is not valid JSON: ${describeJsonError(raw, error)}`);
-    }
-    const list = Array.isArray(parsed) ? parsed : [parsed];
-    list.forEach((item, i) => {
-        if (!isPlainObject(item)) {
-            throw new InputError(input, `attachments[${i}] must be an object, got ${typeName(item)}.`);
-        }
-    });
-    validateAttachments(list, input);
-    return list;
-}
-/**
- * Checks attachments against the rules the server enforces, so a bad one fails
- * before anything is sent and the error names the attachment and the field.
- */
-function validateAttachments(attachments, input = 'attachments') {
-    attachments.forEach((attachment, i) => {
-        const where = `attachments[${i}]`;
-        checkKeys(attachment, ATTACHMENT_KEYS, where, input);
-        const fields = attachment.fields;
-        if (Array.isArray(fields)) {
-            fields.forEach((field, j) => {
-                const at = `${where}.fields[${j}]`;
-                if (!isPlainObject(field))
-                    throw new InputError(input, `${at} must be an object with title and value.`);
-                checkKeys(field, FIELD_KEYS, at, input);
-                if (!field.title || (field.value !== 0 && field.value !== false && !field.value)) {
-                    throw new InputError(input, `${at} needs a non-empty "title" and "value" (the server rejects a field without them).`);
-                }
-            });
-        }
-        const actions = attachment.actions;
-        if (Array.isArray(actions)) {
-            actions.forEach((action, j) => {
-                const at = `${where}.actions[${j}]`;
-                if (!isPlainObject(action))
-                    throw new InputError(input, `${at} must be an object.`);
-                checkKeys(action, ACTION_KEYS, at, input);
-            });
-        }
-    });
-}
-function checkKeys(object, kinds, where, input) {
-    for (const [key, kind] of Object.entries(kinds)) {
-        const value = object[key];
-        // The server checks a key only when it is present and not null.
-        if (value === undefined || value === null)
-            continue;
-        if (kind === 'url') {
-            if (typeof value !== 'string' || !isAllowedUrl(value)) {
-                throw new InputError(input, `${where}.${key} is ${quote(String(value))}; it must be an absolute http(s) URL, a data: URL or a /file-upload/ path.`);
-            }
-        }
-        else if (!matchesKind(value, kind)) {
-            throw new InputError(input, `${where}.${key} must be ${describeKind(kind)}, got ${typeName(value)}.`);
-        }
-    }
-}
-// Mirrors the server's validFullURLParam: relative paths other than uploads are refused.
-function isAllowedUrl(value) {
-    if (/^\s*javascript:/i.test(value))
-        return false;
-    return /^(https?:\/\/|data:)/i.test(value) || value.startsWith('/file-upload/');
-}
-function matchesKind(value, kind) {
-    switch (kind) {
-        case 'string':
-            return typeof value === 'string';
-        case 'number':
-            return typeof value === 'number';
-        case 'boolean':
-            return typeof value === 'boolean';
-        case 'object':
-            return isPlainObject(value);
-        case 'array':
-            return Array.isArray(value);
-        case 'string|number':
-            return typeof value === 'string' || typeof value === 'number';
-        case 'scalar':
-            return ['string', 'number', 'boolean'].includes(typeof value);
-        default:
-            return true;
-    }
-}
-function describeKind(kind) {
-    const names = {
-        string: 'a string',
-        number: 'a number',
-        boolean: 'true or false',
-        object: 'an object',
-        array: 'an array',
-        url: 'a URL',
-        'string|number': 'a string or a number',
-        scalar: 'a string, number or boolean'
-    };
-    return names[kind];
-}
-function typeName(value) {
-    if (value === null)
-        return 'null';
-    if (Array.isArray(value))
-        return 'an array';
-    return typeof value === 'object'
-        ? 'an object'
-        : `${typeof value} ${JSON.stringify(value)?.slice(0, 40)}`;
-}
-function isPlainObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ./src/message/template-file.ts
 
 
@@ -33455,7 +35002,7 @@ function locate(path, workspace) {
     const root = (0,external_node_path_namespaceObject.resolve)(workspace);
     const file = (0,external_node_path_namespaceObject.resolve)(root, path);
     const outside = `${quote(path)} is outside the workspace (${root}); the template file must be inside it.`;
-    if (!template_file_inside(root, file))
+    if (!inside(root, file))
         throw new InputError(INPUT, outside);
     let real;
     try {
@@ -33468,7 +35015,7 @@ function locate(path, workspace) {
         }
         throw new InputError(INPUT, `${quote(path)} cannot be read (${code ?? 'error'}).`);
     }
-    if (!template_file_inside(realRoot(root), real))
+    if (!inside(realRoot(root), real))
         throw new InputError(INPUT, `${outside} It is a symbolic link to ${real}.`);
     return real;
 }
@@ -33480,7 +35027,7 @@ function realRoot(root) {
         return root;
     }
 }
-function template_file_inside(root, file) {
+function inside(root, file) {
     const rel = (0,external_node_path_namespaceObject.relative)(root, file);
     return rel !== '..' && !rel.startsWith(`..${external_node_path_namespaceObject.sep}`) && !(0,external_node_path_namespaceObject.isAbsolute)(rel);
 }
@@ -33556,7 +35103,478 @@ function describe(value) {
     return typeof value === 'object' ? 'a mapping' : `${typeof value} ${quote(String(value), 40)}`;
 }
 
-;// CONCATENATED MODULE: ./src/outputs.ts
+;// CONCATENATED MODULE: ./src/action/context.ts
+
+
+// Credentials the runner hands to every step, and names that usually hold one. A
+// template must never be able to print them into a chat room.
+// AUTH(?!OR) keeps COMMIT_AUTHOR-style names readable while hiding *_AUTH and AUTH_*.
+const HIDDEN_ENV_PREFIXES = ['ACTIONS_', 'INPUT_'];
+const SECRET_NAME = /TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|KEY|CREDENTIAL|AUTH(?!OR)|PRIVATE|COOKIE|SESSION|(^|_)PAT($|_)/i;
+// Values that are credentials whatever the variable is called: a URL with user:password@
+// (also curl's scheme-less proxy form) and an incoming webhook URL, whose path is its token.
+const CREDENTIAL_VALUE = [
+    /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:[^/\s@]+@/i,
+    /^[^/\s:@]+:[^/\s@]+@[^\s@]+$/,
+    /\/hooks\/[^/\s]+\/[^/\s]+/
+];
+/**
+ * Reads GITHUB_* / RUNNER_* variables and the event file once. `secrets` are values the
+ * action masks (its token, the webhook URL, proxy passwords): no `env` entry may carry one.
+ */
+function readWorkflowContext(env, jobStatus, secrets = []) {
+    const event = readEvent(env.GITHUB_EVENT_PATH);
+    const get = (name) => env[name] ?? '';
+    const eventRepo = record(event.repository);
+    const repository = get('GITHUB_REPOSITORY') || str(eventRepo.full_name);
+    const ref = get('GITHUB_REF');
+    const github = {
+        repository,
+        repository_owner: get('GITHUB_REPOSITORY_OWNER') || repository.split('/')[0] || '',
+        ref,
+        ref_name: get('GITHUB_REF_NAME') || ref.replace(/^refs\/(heads|tags|pull)\//, ''),
+        ref_type: get('GITHUB_REF_TYPE') || refType(ref),
+        sha: get('GITHUB_SHA'),
+        actor: get('GITHUB_ACTOR'),
+        triggering_actor: get('GITHUB_TRIGGERING_ACTOR') || get('GITHUB_ACTOR'),
+        workflow: get('GITHUB_WORKFLOW'),
+        job: get('GITHUB_JOB'),
+        run_id: get('GITHUB_RUN_ID'),
+        run_number: get('GITHUB_RUN_NUMBER'),
+        run_attempt: get('GITHUB_RUN_ATTEMPT'),
+        event_name: get('GITHUB_EVENT_NAME'),
+        // Same defaults as @actions/github's Context, so github.com works without them.
+        server_url: trimSlash(get('GITHUB_SERVER_URL') || 'https://github.com'),
+        api_url: trimSlash(get('GITHUB_API_URL') || 'https://api.github.com'),
+        head_ref: get('GITHUB_HEAD_REF'),
+        base_ref: get('GITHUB_BASE_REF'),
+        event
+    };
+    return {
+        github,
+        job: { status: jobStatus },
+        runner: { os: get('RUNNER_OS'), arch: get('RUNNER_ARCH'), name: get('RUNNER_NAME') },
+        env: safeEnv(env, secrets),
+        ...derive(github)
+    };
+}
+/** The environment minus credentials, as `env` in templates. */
+function safeEnv(env, secrets = []) {
+    const known = secrets.filter((secret) => secret.length >= 4);
+    const out = {};
+    for (const [name, value] of Object.entries(env)) {
+        if (value === undefined || isSecretName(name))
+            continue;
+        if (CREDENTIAL_VALUE.some((re) => re.test(value)))
+            continue;
+        if (known.some((secret) => value.includes(secret)))
+            continue;
+        out[name] = value;
+    }
+    return out;
+}
+/** True for variable names templates may not read. */
+function isSecretName(name) {
+    const upper = name.toUpperCase();
+    return HIDDEN_ENV_PREFIXES.some((prefix) => upper.startsWith(prefix)) || SECRET_NAME.test(name);
+}
+function derive(github) {
+    const { event, server_url: server, repository } = github;
+    const repoUrl = repository ? `${server}/${repository}` : '';
+    const pr = record(event.pull_request);
+    const isPr = Object.keys(pr).length > 0;
+    const prNumber = isPr ? str(pr.number) : '';
+    const headSha = (isPr && str(record(pr.head).sha)) || github.sha;
+    const headCommit = record(event.head_commit);
+    const release = record(event.release);
+    const releaseTag = str(release.tag_name);
+    const tag = releaseTag || (github.ref_type === 'tag' ? github.ref_name : '');
+    let branch = '';
+    if (isPr)
+        branch = str(record(pr.head).ref) || github.head_ref;
+    else if (github.ref.startsWith('refs/heads/'))
+        branch = github.ref_name;
+    return {
+        run_url: repoUrl && github.run_id ? `${repoUrl}/actions/runs/${github.run_id}` : '',
+        commit_url: repoUrl && headSha ? `${repoUrl}/commit/${headSha}` : '',
+        compare_url: compareUrl(repoUrl, event, pr),
+        pr_url: repoUrl && prNumber ? `${repoUrl}/pull/${prNumber}` : '',
+        pr_title: isPr ? str(pr.title) : '',
+        pr_number: prNumber,
+        pr_author: isPr ? str(record(pr.user).login) : '',
+        head_sha: headSha,
+        sha7: headSha.slice(0, 7),
+        commit_message: firstLine(str(headCommit.message)),
+        commit_author: str(record(headCommit.author).name),
+        branch,
+        tag,
+        repository_url: repoUrl,
+        actor_url: github.actor ? `${server}/${github.actor}` : '',
+        release_name: str(release.name) || releaseTag,
+        release_tag: releaseTag,
+        release_url: repoUrl && releaseTag ? `${repoUrl}/releases/tag/${urlPath(releaseTag)}` : ''
+    };
+}
+// Every link is built from GITHUB_SERVER_URL, not copied from the payload, so links
+// stay on the GitHub Enterprise host; only the revision range is taken from `compare`.
+function compareUrl(repoUrl, event, pr) {
+    if (!repoUrl)
+        return '';
+    const compare = str(event.compare);
+    const range = /\/compare\/(.+)$/.exec(compare)?.[1];
+    if (range)
+        return `${repoUrl}/compare/${range}`;
+    const base = str(record(pr.base).sha);
+    const head = str(record(pr.head).sha);
+    return base && head ? `${repoUrl}/compare/${base}...${head}` : '';
+}
+function readEvent(path) {
+    if (!path)
+        return {};
+    try {
+        return record(JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8')));
+    }
+    catch {
+        // Local runs and tests often have no event file; templates then see an empty event.
+        return {};
+    }
+}
+function refType(ref) {
+    if (ref.startsWith('refs/tags/'))
+        return 'tag';
+    if (ref.startsWith('refs/heads/'))
+        return 'branch';
+    return '';
+}
+function trimSlash(url) {
+    return url.replace(/\/+$/, '');
+}
+
+;// CONCATENATED MODULE: ./src/action/explain.ts
+
+
+
+
+/**
+ * Turns a server refusal into a sentence that says what to fix. Errors that are not
+ * server refusals keep their own message.
+ */
+function explainFailure(error, context = {}) {
+    // What happened before the failure, then the failure itself, explained.
+    if (error instanceof PartialDeliveryError) {
+        const { action, message } = error.delivery;
+        const what = error.what ? ` ${error.what}` : '';
+        return `The message was ${action} (id ${message._id}), but${what}: ${explainFailure(error.cause, context)}`;
+    }
+    if (error instanceof UploadError) {
+        return `Could not upload ${quote(error.file.shown)}: ${explainFailure(error.cause, context)}`;
+    }
+    if (error instanceof FileTooLargeError)
+        return `Input "files": ${error.message}`;
+    if (!(error instanceof RocketChatError))
+        return error instanceof Error ? error.message : String(error);
+    const said = error.serverError ? ` ("${error.serverError}")` : '';
+    const room = context.room ?? 'the room';
+    const status = `HTTP ${error.status}${error.serverError ? `: "${error.serverError}"` : ''}`;
+    if (error.status === 401) {
+        return `Rocket.Chat refused the credentials (${status}). Check that auth-token is a valid personal access token of the user whose id is in user-id, and that it has not expired or been revoked.`;
+    }
+    if (error.serverError === 'Not enough permission') {
+        return context.impersonates
+            ? `The user may not post with alias or avatar${said}: that needs the message-impersonate permission, which the bot role has. Give the user the bot role, or drop alias and avatar.`
+            : `The user lacks a permission ${error.endpoint} needs${said}.`;
+    }
+    // Several refusals share the error-not-allowed type; only the bare text means membership.
+    if (error.serverError === 'not-allowed [error-not-allowed]') {
+        return `The server refused a thread reply${said}: threads are turned off on this server (Threads_enabled). Drop thread-id, key-mode: thread and long-message: split.`;
+    }
+    if (/un-encrypted/.test(error.serverError)) {
+        return `${room} is end-to-end encrypted and refuses unencrypted messages${said}: this action cannot post there.`;
+    }
+    if (error.serverError === 'error-not-allowed') {
+        return `The user is not allowed to post in ${room}${said}: it is a private room or direct message the user is not a member of. Invite the user to the room.`;
+    }
+    if (error.errorType === 'error-message-size-exceeded' ||
+        error.serverError === 'error-message-size-exceeded') {
+        return `The message is longer than the server allows${said}: the limit is the server's Message_MaxAllowedSize setting (5000 characters by default). Set long-message to split or truncate, or max-message-length to the server's limit.`;
+    }
+    if (error.errorType === 'error-room-archived') {
+        return `${room} is archived${said}: nobody can post there. Unarchive it in the room's settings, or post to another room.`;
+    }
+    if (error.serverError === 'error-invalid-room') {
+        return `The room ${room} no longer exists on the server${said}.`;
+    }
+    if (/room is readonly/.test(error.serverError)) {
+        return `${room} is read-only${said}: only users with the post-readonly permission (owners, moderators, admins) can post there.`;
+    }
+    if (error.serverError === 'You_have_been_muted') {
+        return `The user is muted in ${room}${said}. Unmute the user in the room's settings.`;
+    }
+    if (error.serverError === 'Invalid href value provided') {
+        return `The server refused a link in the attachments${said}: URL fields must be absolute http(s) URLs.`;
+    }
+    if (error.status === 403) {
+        return `Rocket.Chat refused ${error.endpoint} (${status}): the user lacks the permission for it.`;
+    }
+    return error.message;
+}
+
+;// CONCATENATED MODULE: ./src/action/files.ts
+
+
+
+
+const MAX_FILES = 10;
+const GLOB_CHARS = /[*?[\]{}]/;
+/**
+ * Resolves the `files` input, one path or glob per entry, into the files to upload, in the
+ * order given (each glob's matches sorted), each file once. Everything that can be known on
+ * the runner is checked here, so that a missing, outside or oversized file fails the step
+ * before anything is posted: paths must stay inside the workspace (symbolic links included),
+ * a path must name a file, a glob must match one.
+ */
+async function resolveFiles(patterns, workspace, limits) {
+    if (patterns.length === 0)
+        return [];
+    const root = await (0,external_node_fs_promises_namespaceObject.realpath)(workspace);
+    const found = new Map();
+    for (const pattern of patterns) {
+        const isGlob = GLOB_CHARS.test(pattern);
+        const paths = isGlob ? await expand(pattern, root) : [(0,external_node_path_namespaceObject.resolve)(root, pattern)];
+        let matched = 0;
+        for (const path of paths) {
+            const file = await inspect(path, root, pattern, isGlob);
+            if (!file)
+                continue;
+            matched += 1;
+            if (!found.has(file.path))
+                found.set(file.path, file);
+        }
+        if (matched === 0) {
+            throw new InputError('files', `${quote(pattern)} matches no file in the workspace (${root}). A file that exists only on failure needs a step with if: failure().`);
+        }
+    }
+    const files = [...found.values()];
+    checkLimits(files, limits);
+    return files;
+}
+async function expand(pattern, root) {
+    // Checked before walking, so that "../**" cannot make the runner list the whole disk.
+    const segments = pattern.split(/[\\/]/);
+    const fixed = segments.findIndex((segment) => GLOB_CHARS.test(segment));
+    if (!files_inside(root, (0,external_node_path_namespaceObject.resolve)(root, segments.slice(0, fixed).join('/') || '.'))) {
+        throw outside(pattern);
+    }
+    const matches = [];
+    for await (const match of (0,external_node_fs_promises_namespaceObject.glob)(pattern, { cwd: root }))
+        matches.push((0,external_node_path_namespaceObject.resolve)(root, match));
+    return matches.sort();
+}
+/** The file at `path`, checked; undefined for a directory a glob matched. */
+async function inspect(path, root, pattern, isGlob) {
+    if (!files_inside(root, path))
+        throw outside(pattern);
+    const shown = (0,external_node_path_namespaceObject.relative)(root, path).split(external_node_path_namespaceObject.sep).join('/');
+    let real;
+    let info;
+    try {
+        real = await (0,external_node_fs_promises_namespaceObject.realpath)(path);
+        info = await (0,external_node_fs_promises_namespaceObject.stat)(real);
+    }
+    catch (error) {
+        const code = error.code;
+        const why = code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? 'unknown error'})`;
+        throw new InputError('files', `${quote(shown)}: ${why} in the workspace (${root}).`);
+    }
+    if (!files_inside(root, real)) {
+        throw new InputError('files', `${quote(shown)} is a symbolic link to a file outside the workspace; only files in the workspace are uploaded.`);
+    }
+    if (!info.isFile()) {
+        if (isGlob)
+            return undefined;
+        throw new InputError('files', `${quote(shown)} is a directory, not a file. To upload what is in it, give a glob such as ${quote(`${shown}/*.log`)}.`);
+    }
+    return { path: real, shown, name: (0,external_node_path_namespaceObject.basename)(path), size: info.size, type: mediaType(path) };
+}
+function checkLimits(files, limits) {
+    const maxFiles = limits.maxFiles ?? MAX_FILES;
+    if (files.length > maxFiles) {
+        const listed = files
+            .slice(0, 5)
+            .map((f) => f.shown)
+            .join(', ');
+        throw new InputError('files', `matches ${files.length} files (${listed}, …); at most ${maxFiles} are uploaded, each as its own message. Narrow the globs, or archive the files into one.`);
+    }
+    for (const file of files) {
+        if (file.size > limits.maxBytes) {
+            throw new InputError('files', `${quote(file.shown)} is ${megabytes(file.size)}, over files-max-mb (${megabytes(limits.maxBytes)}).`);
+        }
+    }
+    const total = files.reduce((sum, f) => sum + f.size, 0);
+    if (total > limits.maxBytes) {
+        throw new InputError('files', `the ${files.length} files add up to ${megabytes(total)}, over files-max-mb (${megabytes(limits.maxBytes)}), which bounds them together.`);
+    }
+}
+function files_inside(root, path) {
+    const rel = (0,external_node_path_namespaceObject.relative)(root, path);
+    return rel === '' || (!rel.startsWith(`..${external_node_path_namespaceObject.sep}`) && rel !== '..' && !(0,external_node_path_namespaceObject.isAbsolute)(rel));
+}
+function outside(pattern) {
+    return new InputError('files', `${quote(pattern)} is outside the workspace; only files in the workspace are uploaded.`);
+}
+// The server picks a preview (image, audio, video, plain file) from the media type.
+const MEDIA_TYPES = {
+    '.txt': 'text/plain',
+    '.log': 'text/plain',
+    '.md': 'text/markdown',
+    '.csv': 'text/csv',
+    '.json': 'application/json',
+    '.xml': 'application/xml',
+    '.html': 'text/html',
+    '.pdf': 'application/pdf',
+    '.zip': 'application/zip',
+    '.gz': 'application/gzip',
+    '.tgz': 'application/gzip',
+    '.png': 'image/png',
+    '.jpg': 'image/jpeg',
+    '.jpeg': 'image/jpeg',
+    '.gif': 'image/gif',
+    '.webp': 'image/webp',
+    '.svg': 'image/svg+xml',
+    '.mp4': 'video/mp4',
+    '.webm': 'video/webm',
+    '.mp3': 'audio/mpeg',
+    '.wav': 'audio/wav'
+};
+/** The media type of a file name, by extension; application/octet-stream when unknown. */
+function mediaType(name) {
+    return MEDIA_TYPES[(0,external_node_path_namespaceObject.extname)(name).toLowerCase()] ?? 'application/octet-stream';
+}
+
+;// CONCATENATED MODULE: ./src/action/inputs.ts
+
+
+
+const inputs_text = (secret) => ({ kind: 'text', ...(secret && { secret }) });
+const inputs_boolean = (fallback) => ({ kind: 'boolean', default: fallback });
+const choice = (choices, fallback) => ({ kind: 'choice', choices, default: fallback });
+const integer = (min, max, fallback) => ({ kind: 'integer', min, max, default: fallback });
+/** Every input, in action.yml's order. */
+const INPUTS = {
+    'server-url': inputs_text(),
+    // The token's one form is the value; a webhook URL's token also shows up alone or decoded.
+    'auth-token': inputs_text((value) => [value]),
+    'user-id': inputs_text(),
+    'webhook-url': inputs_text(webhookSecrets),
+    room: inputs_text(),
+    message: inputs_text(),
+    attachments: inputs_text(),
+    alias: inputs_text(),
+    emoji: inputs_text(),
+    avatar: inputs_text(),
+    'thread-id': inputs_text(),
+    'thread-broadcast': inputs_boolean(false),
+    'message-key': inputs_text(),
+    'key-mode': choice(['update', 'thread'], 'update'),
+    'update-message-id': inputs_text(),
+    reaction: inputs_text(),
+    files: inputs_text(),
+    'files-max-mb': integer(1, 1024, 10),
+    template: inputs_boolean(true),
+    'template-file': inputs_text(),
+    preset: choice(['auto', 'status', 'release', 'none'], 'auto'),
+    status: inputs_text(),
+    mention: inputs_text(),
+    'mention-if': inputs_text(),
+    'allowed-mentions': choice(['users', 'none', 'all'], 'users'),
+    retries: integer(0, 20, 3),
+    'timeout-seconds': integer(1, 3600, 120),
+    // Only the password part of a proxy URL is secret.
+    proxy: inputs_text((value) => proxyPasswords([value])),
+    'ca-cert': inputs_text(),
+    'long-message': choice(['truncate', 'split', 'fail'], 'truncate'),
+    'max-message-length': integer(1, 10_000_000),
+    'fail-on-error': inputs_boolean(true),
+    'dry-run': inputs_boolean(false)
+};
+/** How the Rocket.Chat client names, in its errors, the inputs behind its options. */
+const SETTING_NAMES = {
+    serverUrl: 'server-url',
+    timeout: 'timeout-seconds',
+    retries: 'retries',
+    caCert: 'the ca-cert input',
+    proxy: 'the proxy input',
+    webhookUrl: 'webhook-url',
+    maxLength: 'max-message-length'
+};
+/**
+ * A reader of inputs that masks every form of a secret (`mask`) as it is read, and, before
+ * the first read, every secret input and proxy variable, so that no error about another
+ * input can print one.
+ */
+function maskingReader(raw, mask, env = process.env) {
+    for (const secret of proxyPasswords(PROXY_VARIABLES.map((n) => env[n])))
+        mask(secret);
+    const read = (name) => {
+        const value = raw(name);
+        const spec = INPUTS[name];
+        if (value && spec.kind === 'text' && spec.secret)
+            for (const form of spec.secret(value))
+                mask(form);
+        return value;
+    };
+    for (const name of Object.keys(INPUTS))
+        read(name);
+    return read;
+}
+/** A true/false input; '' gives its default. */
+function readBoolean(getInput, name) {
+    const raw = getInput(name);
+    if (!raw)
+        return INPUTS[name].default;
+    // The YAML 1.2 core schema booleans, as @actions/core's getBooleanInput accepts.
+    if (['true', 'True', 'TRUE'].includes(raw))
+        return true;
+    if (['false', 'False', 'FALSE'].includes(raw))
+        return false;
+    throw new InputError(name, `${quote(raw)} is not a boolean. Expected true or false.`);
+}
+/** One of the input's choices (case-insensitive); '' gives its default. */
+function readChoice(getInput, name) {
+    const spec = INPUTS[name];
+    const raw = getInput(name);
+    if (!raw)
+        return spec.default;
+    const value = raw.toLowerCase();
+    if (!spec.choices.includes(value)) {
+        throw new InputError(name, `${quote(raw)} is not one of ${spec.choices.join(', ')}.`);
+    }
+    return value;
+}
+/** A whole number within the input's range; '' gives its default. */
+function readInteger(getInput, name) {
+    const value = readOptionalInteger(getInput, name) ?? INPUTS[name].default;
+    if (value === undefined)
+        throw new Error(`The input ${name} has no default.`);
+    return value;
+}
+/** A whole number within the input's range, or undefined for ''. */
+function readOptionalInteger(getInput, name) {
+    const { min, max } = INPUTS[name];
+    const raw = getInput(name);
+    if (!raw)
+        return undefined;
+    if (!/^\d+$/.test(raw)) {
+        throw new InputError(name, `${quote(raw)} is not a whole number. Expected ${min} to ${max}.`);
+    }
+    const value = Number(raw);
+    if (value < min || value > max) {
+        throw new InputError(name, `${raw} is out of range. Expected ${min} to ${max}.`);
+    }
+    return value;
+}
+
+;// CONCATENATED MODULE: ./src/action/outputs.ts
 
 const DONE = {
     posted: 'Posted to',
@@ -33636,1795 +35654,12 @@ function outputs_escapeHtml(text) {
     return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-;// CONCATENATED MODULE: ./src/rocketchat/errors.ts
-/** The server answered, but not with success. */
-class RocketChatError extends Error {
-    endpoint;
-    status;
-    serverError;
-    errorType;
-    constructor(endpoint, status, 
-    /** The server's own `error` text (or `message`, for the 6.x 401 shape). */
-    serverError, errorType, detail) {
-        super(detail ??
-            `Rocket.Chat answered HTTP ${status} to ${endpoint}${serverError ? `: ${serverError}` : ''}`);
-        this.endpoint = endpoint;
-        this.status = status;
-        this.serverError = serverError;
-        this.errorType = errorType;
-        this.name = 'RocketChatError';
-    }
-}
-/** No usable answer came back: the request may or may not have reached the server. */
-class NetworkError extends Error {
-    endpoint;
-    failure;
-    maybeDelivered;
-    permanent;
-    constructor(endpoint, failure, 
-    /** False when the request certainly never reached the server (DNS, refused, TLS, proxy). */
-    maybeDelivered, message, 
-    /** True when trying again within seconds cannot help (a bad certificate, an unknown host). */
-    permanent = false) {
-        super(message);
-        this.endpoint = endpoint;
-        this.failure = failure;
-        this.maybeDelivered = maybeDelivered;
-        this.permanent = permanent;
-        this.name = 'NetworkError';
-    }
-}
-/** The step's time budget (timeout-seconds) ran out. */
-class DeadlineError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'DeadlineError';
-    }
-}
+;// CONCATENATED MODULE: ./src/action/settings.ts
 
-;// CONCATENATED MODULE: ./src/rocketchat/api.ts
 
-/** `rooms.info` by name or id; undefined when the server has no such room. */
-async function roomInfo(client, by) {
-    try {
-        const { room } = await client.get('rooms.info', by);
-        return room;
-    }
-    catch (error) {
-        if (error instanceof RocketChatError && error.errorType === 'error-room-not-found')
-            return undefined;
-        throw error;
-    }
-}
-/** The rooms the user is subscribed to; costly on big servers, so only a fallback. */
-async function subscribedRooms(client) {
-    const { update } = await client.get('rooms.get');
-    return update ?? [];
-}
-/** Opens (or finds: the call is idempotent) the direct message room with `username`. */
-async function openDirect(client, username) {
-    const { room } = await client.post('im.create', { username });
-    return { ...room, _id: room._id ?? room.rid };
-}
-/** `chat.getMessage`; undefined when the message does not exist. */
-async function getMessage(client, msgId, options = {}) {
-    try {
-        const { message } = await client.get('chat.getMessage', { msgId }, options);
-        return message;
-    }
-    catch (error) {
-        // "Not found" is a bare {"success":false}: no error text at all.
-        if (error instanceof RocketChatError && error.status === 400 && !error.serverError)
-            return undefined;
-        throw error;
-    }
-}
-/**
- * Sends a message with our own id, exactly once. An attempt whose outcome is unknown is
- * checked with chat.getMessage before sending again, and the server's answer to a duplicate
- * id (a TypeError about 'starred', storing nothing) means the message is already there.
- */
-async function sendWithId(client, message) {
-    let doubt = false;
-    // A check that fails is followed by a resend, which is safe, so it is not tried hard. What
-    // it finds stands in for sendMessage's answer, so it has the same shape.
-    const check = async () => {
-        doubt = true;
-        const found = await getMessage(client, message._id, { retries: 1 });
-        return found && { message: found };
-    };
-    try {
-        const { message: stored } = await client.post('chat.sendMessage', { message }, { checkDelivered: check });
-        return { message: stored, doubt, duplicate: false, fetched: true };
-    }
-    catch (error) {
-        if (!isDuplicateIdError(error))
-            throw error;
-        const stored = await getMessage(client, message._id).catch(() => undefined);
-        return { message: stored ?? { ...message }, doubt, duplicate: true, fetched: Boolean(stored) };
-    }
-}
-/** Posts a message exactly once and returns what the server stored. */
-async function sendMessageOnce(client, message) {
-    // A duplicate whose message cannot be fetched still counts as delivered: failing the step
-    // would make a re-run post it a second time.
-    return (await sendWithId(client, message)).message;
-}
-/** The real server's answer to a client `_id` that already exists (see rocketchat-api.md 3.2). */
-function isDuplicateIdError(error) {
-    return (error instanceof RocketChatError &&
-        error.status === 400 &&
-        /starred/.test(error.serverError) &&
-        /undefined/.test(error.serverError));
-}
-/**
- * A public setting's value, or undefined when the server does not expose it or cannot be
- * asked: callers have a default, and only running out of time is worth stopping for.
- */
-async function publicSetting(client, id) {
-    try {
-        const { settings } = await client.get('settings.public', { _id: id }, { anonymous: true });
-        return Array.isArray(settings) ? settings.find((s) => s._id === id)?.value : undefined;
-    }
-    catch (error) {
-        if (error instanceof DeadlineError)
-            throw error;
-        return undefined;
-    }
-}
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/rocketchat/ids.ts
 
-// Meteor's Random.id() alphabet: the ids the server itself would generate.
-const ALPHABET = '23456789ABCDEFGHJKLMNPQRSTWXYZabcdefghijkmnopqrstuvwxyz';
-/** A fresh message id in the server's own format, chosen by us so retries stay idempotent. */
-function newMessageId(length = 17) {
-    let id = '';
-    for (let i = 0; i < length; i++)
-        id += ALPHABET[(0,external_node_crypto_.randomInt)(ALPHABET.length)];
-    return id;
-}
-/** True for values shaped like a server-generated id (17 chars) or a 1:1 DM id (two of them). */
-function looksLikeRoomId(value) {
-    return value === 'GENERAL' || new RegExp(`^([${ALPHABET}]{17}){1,2}$`).test(value);
-}
 
-;// CONCATENATED MODULE: ./src/rocketchat/keys.ts
-
-
-// Part of the hashed text, so that a future change of scheme cannot collide with today's ids.
-const SCHEME = 'rocketchat-notify-action/message-key/v1';
-/**
- * The message id a `message-key` stands for: the same key, server and room always give the
- * same 17-character id in the server's own alphabet, so steps in other jobs and runs find the
- * message without passing ids around, and chat.sendMessage refuses a second message with it.
- *
- * The mapping is a stored contract: messages posted with a key are found again only while it
- * stays the same, so a change here orphans every keyed message on every server.
- */
-function keyedMessageId(serverUrl, roomId, key) {
-    const digest = (0,external_node_crypto_.createHash)('sha256')
-        // JSON, not a separator: no key can make its parts read as another room's.
-        .update(JSON.stringify([SCHEME, serverIdentity(serverUrl), roomId, key]))
-        .digest('hex');
-    // 17 symbols of 55 carry 98 bits: chance collisions need about 2^49 keys in one room.
-    let n = BigInt(`0x${digest}`);
-    const base = BigInt(ALPHABET.length);
-    let id = '';
-    for (let i = 0; i < 17; i++) {
-        id += ALPHABET[Number(n % base)];
-        n /= base;
-    }
-    return id;
-}
-// The spellings a workflow may use for one server (case, default port, trailing slash) agree.
-function serverIdentity(serverUrl) {
-    const url = new URL(serverUrl);
-    return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
-}
-
-;// CONCATENATED MODULE: ./src/rocketchat/messages.ts
-
-/**
- * Replaces the text of a message with `chat.update`. Only the text: the endpoint refuses
- * attachments, alias and emoji, so a message keeps the ones it was posted with.
- *
- * Safe to retry: sending the same text again changes nothing, and when two steps update one
- * message the last to arrive wins, whichever attempt it was.
- */
-async function updateMessage(client, target, text) {
-    try {
-        const { message } = await client.post('chat.update', {
-            roomId: target.roomId,
-            msgId: target.msgId,
-            text
-        });
-        return message;
-    }
-    catch (error) {
-        throw explainEditRefusal(error, target.msgId);
-    }
-}
-/**
- * Adds `emoji` (`:name:` or `name`) as the user's reaction to a message. `shouldReact: true`
- * only ever adds: without it the server toggles, and a retried or repeated step would take
- * the reaction away again.
- */
-async function addReaction(client, messageId, emoji) {
-    try {
-        await client.post('chat.react', { messageId, emoji, shouldReact: true });
-    }
-    catch (error) {
-        // Its errorType is error-not-allowed, which elsewhere means "not a member of the room".
-        if (error instanceof RocketChatError && /Invalid emoji/.test(error.serverError)) {
-            throw new Error(`The server does not know the emoji ${emoji} (reaction). Use a short code the server's emoji picker offers, or a custom emoji's name.`, { cause: error });
-        }
-        throw error;
-    }
-}
-function explainEditRefusal(error, msgId) {
-    if (!(error instanceof RocketChatError))
-        return error;
-    const said = `("${error.serverError}")`;
-    if (error.errorType === 'error-action-not-allowed') {
-        return new Error(`The server does not let this user edit the message ${msgId} ${said}: Message_AllowEditing is off, or the message is another user's and this user lacks the edit-message permission.`, { cause: error });
-    }
-    if (error.errorType === 'error-message-editing-blocked') {
-        return new Error(`The message ${msgId} is too old to edit ${said}: the server blocks edits after Message_AllowEditing_BlockEditInMinutes, unless the user has bypass-time-limit-edit-and-delete.`, { cause: error });
-    }
-    return error;
-}
-
-;// CONCATENATED MODULE: ./src/rocketchat/rooms.ts
-
-
-
-/** The error raised when a room cannot be found or used; says what to do about it. */
-class RoomError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'RoomError';
-    }
-}
-/**
- * Finds the room to post in. A name or id costs one request (rooms.info) however many rooms
- * the user is in; rooms.get is only the fallback when rooms.info cannot answer.
- */
-async function resolveRoom(client, ref) {
-    if (ref.kind === 'user')
-        return resolveDirect(client, ref.username);
-    const lookups = ref.kind === 'name'
-        ? [{ roomName: ref.name }]
-        : looksLikeRoomId(ref.value)
-            ? [{ roomId: ref.value }, { roomName: ref.value }]
-            : [{ roomName: ref.value }, { roomId: ref.value }];
-    for (const by of lookups) {
-        const room = await rooms_lookup(client, by, ref.given);
-        if (room)
-            return toResolved(room);
-    }
-    return fallback(client, ref.kind === 'name' ? ref.name : ref.value, ref.given);
-}
-async function rooms_lookup(client, by, given) {
-    try {
-        return await roomInfo(client, by);
-    }
-    catch (error) {
-        // rooms.info answers not-allowed for a private room the user is not in.
-        if (error instanceof RocketChatError && error.serverError === 'not-allowed') {
-            throw new RoomError(`The room ${given} exists but this user cannot see it: it is private and the user is not a member. Invite the user to the room.`);
-        }
-        throw error;
-    }
-}
-// Display names (fname) and rooms the server keeps from rooms.info are matched among the user's own rooms.
-async function fallback(client, wanted, given) {
-    const rooms = await subscribedRooms(client);
-    const lower = wanted.toLowerCase();
-    const match = rooms.find((r) => r._id === wanted || r.name === wanted || r.fname === wanted) ??
-        rooms.find((r) => r.name?.toLowerCase() === lower || r.fname?.toLowerCase() === lower);
-    if (match)
-        return toResolved(match);
-    const close = suggestions(wanted, rooms);
-    const hint = close.length ? ` Did you mean ${close.map((n) => `#${n}`).join(', ')}?` : '';
-    throw new RoomError(`No room ${given} on the server that this user can post to.${hint} Give #name for a channel or group, @username for a direct message, or the room id.`);
-}
-async function resolveDirect(client, username) {
-    try {
-        const room = await openDirect(client, username);
-        return { id: room._id, name: username, type: 'd', usernames: room.usernames };
-    }
-    catch (error) {
-        if (error instanceof RocketChatError && error.errorType === 'error-invalid-user') {
-            throw new RoomError(`No user @${username} on the server: cannot open a direct message. Check the username.`);
-        }
-        if (error instanceof RocketChatError && error.errorType === 'error-not-allowed') {
-            throw new RoomError(`This user may not open a direct message with @${username} (no create-d permission).`);
-        }
-        throw error;
-    }
-}
-function toResolved(room) {
-    const name = room.t === 'd' ? (room.usernames ?? []).join(',') : (room.name ?? room.fname ?? room._id);
-    return { id: room._id, name, type: room.t, usernames: room.usernames };
-}
-/** Up to three of the user's room names closest to `wanted`, for "did you mean". */
-function suggestions(wanted, rooms) {
-    const target = wanted.toLowerCase();
-    const scored = rooms
-        .filter((r) => r.name && r.t !== 'd')
-        .map((r) => ({
-        name: r.name,
-        score: distance(target, r.name.toLowerCase())
-    }))
-        .filter(({ name, score }) => score <= Math.max(2, Math.floor(name.length / 3)) || name.toLowerCase().includes(target))
-        .sort((a, b) => a.score - b.score || a.name.localeCompare(b.name));
-    return scored.slice(0, 3).map((s) => s.name);
-}
-function distance(a, b) {
-    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-        const current = [i];
-        for (let j = 1; j <= b.length; j++) {
-            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-        }
-        previous = current;
-    }
-    return previous[b.length];
-}
-
-;// CONCATENATED MODULE: ./src/rocketchat/explain.ts
-
-/**
- * Turns a server refusal into a sentence that says what to fix. Errors that are not
- * server refusals keep their own message.
- */
-function explainFailure(error, context = {}) {
-    if (!(error instanceof RocketChatError))
-        return error instanceof Error ? error.message : String(error);
-    const said = error.serverError ? ` ("${error.serverError}")` : '';
-    const room = context.room ?? 'the room';
-    const status = `HTTP ${error.status}${error.serverError ? `: "${error.serverError}"` : ''}`;
-    if (error.status === 401) {
-        return `Rocket.Chat refused the credentials (${status}). Check that auth-token is a valid personal access token of the user whose id is in user-id, and that it has not expired or been revoked.`;
-    }
-    if (error.serverError === 'Not enough permission') {
-        return context.impersonates
-            ? `The user may not post with alias or avatar${said}: that needs the message-impersonate permission, which the bot role has. Give the user the bot role, or drop alias and avatar.`
-            : `The user lacks a permission ${error.endpoint} needs${said}.`;
-    }
-    // Several refusals share the error-not-allowed type; only the bare text means membership.
-    if (error.serverError === 'not-allowed [error-not-allowed]') {
-        return `The server refused a thread reply${said}: threads are turned off on this server (Threads_enabled). Drop thread-id, key-mode: thread and long-message: split.`;
-    }
-    if (/un-encrypted/.test(error.serverError)) {
-        return `${room} is end-to-end encrypted and refuses unencrypted messages${said}: this action cannot post there.`;
-    }
-    if (error.serverError === 'error-not-allowed') {
-        return `The user is not allowed to post in ${room}${said}: it is a private room or direct message the user is not a member of. Invite the user to the room.`;
-    }
-    if (error.errorType === 'error-message-size-exceeded' ||
-        error.serverError === 'error-message-size-exceeded') {
-        return `The message is longer than the server allows${said}: the limit is the server's Message_MaxAllowedSize setting (5000 characters by default). Set long-message to split or truncate, or max-message-length to the server's limit.`;
-    }
-    if (error.errorType === 'error-room-archived') {
-        return `${room} is archived${said}: nobody can post there. Unarchive it in the room's settings, or post to another room.`;
-    }
-    if (error.serverError === 'error-invalid-room') {
-        return `The room ${room} no longer exists on the server${said}.`;
-    }
-    if (/room is readonly/.test(error.serverError)) {
-        return `${room} is read-only${said}: only users with the post-readonly permission (owners, moderators, admins) can post there.`;
-    }
-    if (error.serverError === 'You_have_been_muted') {
-        return `The user is muted in ${room}${said}. Unmute the user in the room's settings.`;
-    }
-    if (error.serverError === 'Invalid href value provided') {
-        return `The server refused a link in the attachments${said}: URL fields must be absolute http(s) URLs.`;
-    }
-    if (error.status === 403) {
-        return `Rocket.Chat refused ${error.endpoint} (${status}): the user lacks the permission for it.`;
-    }
-    return error.message;
-}
-
-;// CONCATENATED MODULE: ./src/rocketchat/uploads.ts
-
-
-
-
-
-
-
-/** A file that could not be uploaded; the message says which and why. */
-class UploadError extends Error {
-    file;
-    constructor(file, reason) {
-        super(`Could not upload ${quote(file.shown)}: ${reason}`);
-        this.file = file;
-        this.name = 'UploadError';
-    }
-}
-/** The upload route of a server version as /api/info gives it ("major.minor"). */
-function uploadRouteFor(version) {
-    const match = /^(\d+)\.(\d+)/.exec(version ?? '');
-    // A server that hides its version is most likely recent; rooms.upload stays the fallback.
-    if (!match)
-        return 'rooms.media';
-    const [major, minor] = [Number(match[1]), Number(match[2])];
-    return major > 6 || (major === 6 && minor >= 10) ? 'rooms.media' : 'rooms.upload';
-}
-/** The version /api/info tells anyone ("8.8"); undefined when the server does not say. */
-async function serverVersion(client) {
-    try {
-        const info = await client.get('info', undefined, { anonymous: true });
-        return typeof info.version === 'string' ? info.version : undefined;
-    }
-    catch (error) {
-        if (error instanceof DeadlineError)
-            throw error;
-        return undefined;
-    }
-}
-/**
- * Settles how to upload, and checks each file against the server's own size limit
- * (FileUpload_MaxFileSize, a public setting), so that a file the server would refuse fails
- * the step before the message is posted.
- */
-async function planUploads(client, files) {
-    const [version, maxSize] = await Promise.all([
-        serverVersion(client),
-        publicSetting(client, 'FileUpload_MaxFileSize')
-    ]);
-    // The server reads zero or less as "no limit".
-    const limit = Number(maxSize);
-    const tooBig = limit > 0 ? files.find((f) => f.size > limit) : undefined;
-    if (tooBig) {
-        throw new InputError('files', `${quote(tooBig.shown)} is ${megabytes(tooBig.size)}, over the server's limit for uploads (FileUpload_MaxFileSize, ${megabytes(limit)}).`);
-    }
-    return { route: uploadRouteFor(version), files };
-}
-/**
- * Posts each file as its own message, in order, and returns those messages. A file message
- * whose answer was lost may be posted again when retried: the server picks its id, so, unlike
- * a text message, it cannot be recognised.
- */
-async function uploadFiles(client, plan, target, log) {
-    let route = plan.route;
-    const posted = [];
-    for (const file of plan.files) {
-        log.info(`Uploading ${file.shown} (${megabytes(file.size)}) ${target.tmid ? `into the thread ${target.tmid}` : 'into the room'}.`);
-        let message;
-        try {
-            message = await upload(client, route, file, target).catch((error) => {
-                // The version was hidden or wrong: the server is older than rooms.media.
-                if (route === 'rooms.upload' || !(error instanceof RocketChatError && error.status === 404))
-                    throw error;
-                log.info('The server has no rooms.media: uploading with rooms.upload, as before 6.10.');
-                route = 'rooms.upload';
-                return upload(client, route, file, target);
-            });
-        }
-        catch (error) {
-            throw new UploadError(file, explainFailure(error));
-        }
-        if (message)
-            posted.push(message);
-    }
-    return posted;
-}
-function upload(client, route, file, target) {
-    return route === 'rooms.upload'
-        ? uploadInOneCall(client, file, target)
-        : uploadAndConfirm(client, file, target);
-}
-async function uploadAndConfirm(client, file, target) {
-    const room = encodeURIComponent(target.roomId);
-    // A temporary upload that is never confirmed expires after a day, so retrying is harmless.
-    const { file: uploaded } = await client.post(`rooms.media/${room}`, await formWith(file));
-    let doubt = false;
-    try {
-        const { message } = await client.post(`rooms.mediaConfirm/${room}/${encodeURIComponent(uploaded._id)}`, { ...look(target), ...(target.tmid && { tmid: target.tmid }) }, {
-            // The message cannot be looked up (the server picks its id): remember the doubt, resend.
-            checkDelivered: async () => {
-                doubt = true;
-                return undefined;
-            }
-        });
-        return message;
-    }
-    catch (error) {
-        // A server that refuses to confirm an upload twice is saying the lost attempt landed.
-        if (doubt && error instanceof RocketChatError && error.errorType === 'invalid-file') {
-            return undefined;
-        }
-        throw error;
-    }
-}
-async function uploadInOneCall(client, file, target) {
-    const form = await formWith(file);
-    for (const [name, value] of Object.entries({ ...look(target), tmid: target.tmid })) {
-        if (value)
-            form.append(name, value);
-    }
-    const { message } = await client.post(`rooms.upload/${encodeURIComponent(target.roomId)}`, form);
-    return message;
-}
-function look(target) {
-    const { alias, emoji, avatar } = target;
-    return { ...(alias && { alias }), ...(emoji && { emoji }), ...(avatar && { avatar }) };
-}
-// Read whole (files-max-mb bounds it) so that a retry can send the same bytes again. undici's
-// own FormData: the one its request() knows how to encode.
-async function formWith(file) {
-    const form = new undici.FormData();
-    form.append('file', new Blob([await (0,promises_namespaceObject.readFile)(file.path)], { type: file.type }), file.name);
-    return form;
-}
-
-;// CONCATENATED MODULE: ./src/conversation.ts
-
-
-
-
-
-
-
-/**
- * The message update-message-id names. Fetched first: chat.update needs its room, and a
- * wrong id must fail before anything else happens.
- */
-async function findMessageToUpdate(client, messageId) {
-    const message = await getMessage(client, messageId);
-    if (!message) {
-        throw new Error(`No message ${quote(messageId)} on the server (update-message-id): the id is wrong or the message was deleted. Use the message-id output of the step that posted it.`);
-    }
-    return message;
-}
-/**
- * The room the step posts in: the room input, or, for update-message-id without one, the
- * message's room. Both given: they must agree, or the inputs contradict each other.
- */
-async function roomOf(client, ref, target) {
-    const given = ref ?? (target && { kind: 'id-or-name', value: target.rid, given: target.rid });
-    if (!given)
-        throw new RoomError('No room to post in: give the room input.');
-    const room = await resolveRoom(client, given);
-    if (target && room.id !== target.rid) {
-        throw new RoomError(`The message ${target._id} (update-message-id) is not in ${given.given} but in the room ${target.rid}. Leave room empty to update it where it is.`);
-    }
-    return room;
-}
-/**
- * Sends what the step has to say, as addressed:
- * - new: a fresh message, exactly once;
- * - key, update mode: the keyed message is created on first use, its text updated later;
- * - key, thread mode: the keyed message is created on first use, later steps reply under it;
- * - existing: the message's text is updated.
- *
- * Steps racing on one key are safe: the server stores only one message per id, and the
- * others, told the id is taken, update it or reply under it. A message keeps the attachments
- * it was created with (chat.update cannot change them): given again, they bring a warning.
- */
-async function sendAddressed(client, addressing, draft, options) {
-    const { log } = options;
-    switch (addressing.kind) {
-        case 'new': {
-            const message = await sendMessageOnce(client, { ...draft, _id: newMessageId() });
-            return posted(message);
-        }
-        case 'existing':
-            return update(client, addressing.message, draft, log, addressing.keepText);
-        case 'key': {
-            const id = keyedMessageId(options.serverUrl, draft.rid, addressing.key);
-            log.debug(`message-key ${quote(addressing.key)} is the message id ${id} in ${draft.rid}.`);
-            return addressing.mode === 'thread'
-                ? replyUnderKeyed(client, id, addressing.key, draft)
-                : updateKeyed(client, id, addressing.key, draft, log, addressing.keepText);
-        }
-    }
-}
-/**
- * What follows the message: the reaction (on the keyed message when there is one), then the
- * files, in the message's thread when it has one or was updated, else in the room; they
- * look like the message (`look`: its alias, emoji and avatar).
- */
-async function followUp(client, sent, options) {
-    const { reaction, uploads, look = {}, log } = options;
-    if (reaction)
-        await addReaction(client, sent.anchorId, reaction);
-    if (uploads?.files.length) {
-        const { alias, emoji, avatar } = look;
-        const tmid = sent.followUpThread || undefined;
-        await uploadFiles(client, uploads, { roomId: sent.message.rid, tmid, alias, emoji, avatar }, log);
-    }
-}
-async function updateKeyed(client, id, key, draft, log, keepText = false) {
-    const existing = await getMessage(client, id);
-    if (existing)
-        return update(client, existing, draft, log, keepText);
-    const created = await createOnce(client, { ...withContent(draft, key), _id: id });
-    return created.isNew
-        ? posted(created.message)
-        : update(client, created.message, draft, log, keepText);
-}
-async function replyUnderKeyed(client, id, key, draft) {
-    const inThread = (message, action) => ({
-        message,
-        action,
-        threadId: id,
-        anchorId: id,
-        followUpThread: id
-    });
-    if (!(await getMessage(client, id))) {
-        // The first step's message becomes the thread; tshow means nothing outside a thread.
-        const parent = { ...withContent(draft, key), tshow: undefined };
-        const created = await createOnce(client, { ...parent, _id: id });
-        if (created.isNew)
-            return inThread(created.message, 'posted');
-    }
-    const reply = await sendMessageOnce(client, { ...draft, _id: newMessageId(), tmid: id });
-    return inThread(reply, 'replied');
-}
-async function update(client, existing, draft, log, keepText = false) {
-    if (keepText)
-        draft = { ...draft, msg: '', attachments: undefined };
-    if (draft.attachments?.length) {
-        log.warning(`The message ${existing._id} already exists, so the attachments given are not posted: chat.update can only change the text. The message keeps the attachments it was created with.`);
-    }
-    let message = existing;
-    if (!draft.msg) {
-        log.info(`No text given: the message ${existing._id} keeps its text.`);
-    }
-    else if (draft.msg !== existing.msg) {
-        message = await updateMessage(client, { roomId: existing.rid, msgId: existing._id }, draft.msg);
-    }
-    return {
-        message,
-        action: 'updated',
-        threadId: message.tmid ?? '',
-        anchorId: message._id,
-        followUpThread: message.tmid ?? message._id
-    };
-}
-function posted(message) {
-    const thread = message.tmid ?? '';
-    return {
-        message,
-        action: 'posted',
-        threadId: thread,
-        anchorId: message._id,
-        followUpThread: thread
-    };
-}
-// Creating the keyed message needs something to show; updating it does not.
-function withContent(draft, key) {
-    if (draft.msg || draft.attachments?.length)
-        return draft;
-    throw new Error(`message-key ${quote(key)} has no message yet, and this step has no text or attachments to create it with.`);
-}
-/**
- * Creates a message with a chosen id, or finds that it exists: a step with the same key got
- * there first (the server then stores nothing), or an earlier attempt of this one whose
- * answer was lost. `isNew` tells the caller whether to update or reply instead.
- */
-async function createOnce(client, message) {
-    const sent = await sendWithId(client, message);
-    if (sent.duplicate && !sent.fetched) {
-        throw new Error(`A message with id ${message._id} exists but could not be read back; run the step again.`);
-    }
-    // After a lost answer, what is there counts as this step's only if it says the same.
-    const same = sent.message.msg === message.msg;
-    return { message: sent.message, isNew: sent.duplicate ? sent.doubt && same : !sent.doubt || same };
-}
-
-;// CONCATENATED MODULE: external "node:timers/promises"
-const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-;// CONCATENATED MODULE: ./src/rocketchat/deadline.ts
-
-
-/** The step's time budget (timeout-seconds): every request and wait must end before it does. */
-class Deadline {
-    totalMs;
-    endsAt;
-    constructor(totalMs, now = Date.now()) {
-        this.totalMs = totalMs;
-        this.endsAt = now + totalMs;
-    }
-    get remainingMs() {
-        return this.endsAt - Date.now();
-    }
-    /** The error for running out of time; `doing` says what the step was at ("posting to …"). */
-    outOfTime(reason, doing = '') {
-        return new DeadlineError(`Gave up after timeout-seconds (${seconds(this.totalMs)} s)${doing ? ` ${doing}` : ''}: ${reason}`);
-    }
-    /**
-     * Sleeps `ms` when that ends before the deadline; otherwise gives up at once rather than
-     * waiting in vain, with `why(remainingMs)` as the reason.
-     */
-    async sleep(ms, why, doing = '') {
-        const remaining = this.remainingMs;
-        if (ms >= remaining)
-            throw this.outOfTime(why(remaining), doing);
-        await (0,external_node_timers_promises_namespaceObject.setTimeout)(ms);
-    }
-}
-/** Milliseconds as seconds with one decimal, for log lines. */
-function seconds(ms) {
-    return (Math.round(ms / 100) / 10).toString();
-}
-
-// EXTERNAL MODULE: external "node:tls"
-var external_node_tls_ = __nccwpck_require__(1692);
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __nccwpck_require__(7030);
-;// CONCATENATED MODULE: ./src/rocketchat/proxy.ts
-
-/**
- * The proxy curl would use for `target`: `http_proxy` (lower case only, as curl does
- * for http), `HTTPS_PROXY`/`https_proxy`, `ALL_PROXY`/`all_proxy`, minus `NO_PROXY`.
- */
-function proxyFor(target, env) {
-    return proxyChoice(target, env)?.url ?? '';
-}
-/** The proxy for `target` and the variable it came from, or undefined to go direct. */
-function proxyChoice(target, env) {
-    const pick = (...names) => {
-        const source = names.find((n) => env[n]);
-        return source ? { url: env[source], source } : undefined;
-    };
-    const proxy = target.protocol === 'https:'
-        ? pick('https_proxy', 'HTTPS_PROXY', 'all_proxy', 'ALL_PROXY')
-        : pick('http_proxy', 'all_proxy', 'ALL_PROXY');
-    if (!proxy)
-        return undefined;
-    return bypassesProxy(target, pick('no_proxy', 'NO_PROXY')?.url ?? '') ? undefined : proxy;
-}
-/** Parses a proxy URL as curl does: a bare host:port means http://host:port. */
-function proxyUrl(raw, source) {
-    const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`;
-    let url;
-    try {
-        url = new URL(withScheme);
-    }
-    catch {
-        throw new Error(`The proxy from ${source} is not a URL: ${JSON.stringify(redactText(raw))}. Expected for example http://proxy.internal:3128.`);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-        throw new Error(`The proxy from ${source} uses ${url.protocol.slice(0, -1)} (${redactProxy(url)}); only http:// and https:// proxies are supported.`);
-    }
-    return url;
-}
-/** A proxy URL fit for a log: the password, if any, replaced by ***. */
-function redactProxy(url) {
-    const user = url.username ? `${url.username}${url.password ? ':***' : ''}@` : '';
-    return `${url.protocol}//${user}${url.host}`;
-}
-/** The variables a proxy can come from, as proxyFor reads them. */
-const PROXY_VARIABLES = [
-    'https_proxy',
-    'HTTPS_PROXY',
-    'http_proxy',
-    'HTTP_PROXY',
-    'all_proxy',
-    'ALL_PROXY'
-];
-/**
- * The passwords in proxy URLs, as written and decoded, for the caller to mask in logs.
- * Values that are not URLs are read the way createDispatcher reads them.
- */
-function proxyPasswords(values) {
-    const found = new Set();
-    for (const value of values) {
-        if (!value)
-            continue;
-        const raw = 
-        // Up to the last @ of the authority, as URL parsers read it.
-        /^[a-z][a-z0-9+.-]*:\/\/[^:/@]*:([^/]*)@/i.exec(value)?.[1] ??
-            /^[^:/@]*:([^/]*)@/.exec(value)?.[1];
-        if (!raw)
-            continue;
-        found.add(raw);
-        try {
-            found.add(decodeURIComponent(raw));
-        }
-        catch {
-            // Not percent-encoded: the raw form is all there is.
-        }
-    }
-    return [...found];
-}
-function redactText(raw) {
-    return raw.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@');
-}
-// curl's NO_PROXY: `*`, host names matching as a domain suffix (a leading dot or `*.` is
-// ignored), IP addresses, and, as in curl 7.86+, CIDR ranges. A `:port` narrows an entry.
-function bypassesProxy(target, noProxy) {
-    const host = target.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-    const port = target.port || (target.protocol === 'https:' ? '443' : '80');
-    const hostIp = (0,external_node_net_.isIP)(host);
-    return noProxy
-        .split(/[\s,]+/)
-        .filter(Boolean)
-        .some((entry) => {
-        if (entry === '*')
-            return true;
-        let [pattern, entryPort] = [entry.toLowerCase(), ''];
-        const portMatch = /^(.*[^:]):(\d+)$/.exec(pattern);
-        if (portMatch && (pattern.startsWith('[') || (0,external_node_net_.isIP)(pattern) !== 6)) {
-            ;
-            [pattern, entryPort] = [portMatch[1], portMatch[2]];
-        }
-        pattern = pattern.replace(/^\[|\]$/g, '').replace(/^\*?\./, '');
-        if (entryPort && entryPort !== port)
-            return false;
-        const cidr = /^(.+)\/(\d{1,3})$/.exec(pattern);
-        if (cidr && hostIp)
-            return inRange(host, hostIp, cidr[1], Number(cidr[2]));
-        return host === pattern || (!hostIp && host.endsWith(`.${pattern}`));
-    });
-}
-function inRange(host, family, network, prefix) {
-    const networkFamily = (0,external_node_net_.isIP)(network);
-    if (networkFamily !== family)
-        return false;
-    const list = new external_node_net_.BlockList();
-    try {
-        list.addSubnet(network, prefix, family === 6 ? 'ipv6' : 'ipv4');
-    }
-    catch {
-        return false;
-    }
-    return list.check(host, family === 6 ? 'ipv6' : 'ipv4');
-}
-
-;// CONCATENATED MODULE: ./src/rocketchat/transport.ts
-
-
-
-
-const CONNECT_TIMEOUT_MS = 10_000;
-// Errors are worded differently through a proxy, and the proxy is logged once, so each
-// dispatcher remembers which proxy it uses without changing what createDispatcher returns.
-const proxies = new WeakMap();
-/** The proxy `dispatcher` sends through, or undefined for a direct connection. */
-function proxyOf(dispatcher) {
-    return proxies.get(dispatcher);
-}
-/**
- * Builds the one dispatcher used for every request to `target`: direct, or through
- * the proxy that curl would pick for it. Certificates are always verified.
- */
-function createDispatcher(target, options = {}) {
-    // Explicit, so that not even NODE_TLS_REJECT_UNAUTHORIZED=0 turns verification off.
-    const tlsOptions = {
-        rejectUnauthorized: true,
-        ...(options.caCert && { ca: [...defaultCertificates(), options.caCert] })
-    };
-    const env = options.env ?? process.env;
-    const chosen = options.proxy
-        ? { url: options.proxy, source: 'the proxy input' }
-        : proxyChoice(target, env);
-    if (!chosen) {
-        return new undici/* Agent */.g6({ connect: { ...tlsOptions, timeout: CONNECT_TIMEOUT_MS } });
-    }
-    const uri = proxyUrl(chosen.url, chosen.source);
-    const agent = new undici/* ProxyAgent */.kT({
-        uri: uri.href,
-        requestTls: tlsOptions,
-        proxyTls: { ...tlsOptions, timeout: CONNECT_TIMEOUT_MS }
-    });
-    proxies.set(agent, { shown: redactProxy(uri), host: uri.host, source: chosen.source });
-    return agent;
-}
-// The default set includes NODE_EXTRA_CA_CERTS (and the OS store under --use-system-ca);
-// passing `ca` replaces that set, so it is rebuilt rather than reduced to the bundled roots.
-function defaultCertificates() {
-    return typeof external_node_tls_.getCACertificates === 'function'
-        ? external_node_tls_.getCACertificates('default')
-        : external_node_tls_.rootCertificates;
-}
-/** One HTTP exchange; every failure to get an answer becomes a NetworkError naming its cause. */
-async function attempt(dispatcher, options) {
-    try {
-        const response = await (0,undici/* request */.Em)(options.url, {
-            method: options.method,
-            headers: options.headers,
-            body: options.body,
-            dispatcher,
-            headersTimeout: options.timeoutMs,
-            bodyTimeout: options.timeoutMs,
-            signal: AbortSignal.timeout(options.timeoutMs)
-        });
-        const text = await response.body.text();
-        return { status: response.statusCode, headers: response.headers, text };
-    }
-    catch (error) {
-        throw toNetworkError(error, options, proxies.get(dispatcher));
-    }
-}
-const TLS_HINT = 'If the server uses a private or self-signed CA, pass its certificate in the ca-cert input.';
-// What each OpenSSL verification code means for the person reading the log.
-const CERTIFICATE_PROBLEMS = {
-    DEPTH_ZERO_SELF_SIGNED_CERT: 'the certificate is self-signed',
-    SELF_SIGNED_CERT_IN_CHAIN: 'the certificate chain ends in a self-signed CA that is not trusted',
-    UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'the certificate is signed by a CA that is not trusted',
-    UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'the certificate is signed by a CA that is not trusted',
-    UNABLE_TO_GET_ISSUER_CERT: 'the certificate is signed by a CA that is not trusted',
-    CERT_HAS_EXPIRED: 'the certificate has expired',
-    CERT_NOT_YET_VALID: 'the certificate is not valid yet (check the clocks)',
-    ERR_TLS_CERT_ALTNAME_INVALID: 'the certificate is for another host name',
-    CERT_REVOKED: 'the certificate has been revoked',
-    CERT_SIGNATURE_FAILURE: 'the certificate signature does not verify',
-    INVALID_CA: 'a CA certificate in the chain is not a valid CA'
-};
-/** Maps undici's and Node's errors to a NetworkError that says what went wrong, in words. */
-function toNetworkError(error, options, proxy) {
-    const err = error;
-    const code = err.cause?.code ?? err.code ?? '';
-    const host = options.url.host;
-    const what = `${options.endpoint} (${options.method} ${host})`;
-    const via = proxy ? ` through the proxy ${proxy.shown} (from ${proxy.source})` : '';
-    const classify = (failure, maybeDelivered, text, permanent = false) => new NetworkError(options.endpoint, failure, maybeDelivered, text, permanent);
-    const proxyStatus = /Proxy response \((\d+)\)|Proxy Authentication Required \((\d+)\)/.exec(`${err.message} ${err.cause?.message ?? ''}`);
-    if (proxyStatus) {
-        const status = Number(proxyStatus[1] ?? proxyStatus[2]);
-        const shown = proxy ? `The proxy ${proxy.shown} (from ${proxy.source})` : 'The proxy';
-        const reason = status === 407
-            ? 'it requires credentials it did not get or did not accept; put them in the proxy URL, http://user:password@host:port'
-            : status === 403
-                ? 'its policy does not allow this destination'
-                : status >= 500 || status === 404
-                    ? 'it could not reach the server'
-                    : 'it did not open a tunnel';
-        return classify('proxy', false, `${shown} refused to connect to ${host} (HTTP ${status}): ${reason}. Check the proxy input, or HTTPS_PROXY / HTTP_PROXY / NO_PROXY.`, 
-        // Credentials and policy do not change between retries; an unreachable upstream may.
-        status < 500 && status !== 404);
-    }
-    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME') {
-        const hostname = proxy && isProxyHost(err, proxy) ? proxy.host : options.url.hostname;
-        const whose = hostname === options.url.hostname ? 'the host' : 'the proxy host';
-        return classify('dns', false, `Could not resolve ${whose} ${hostname} (DNS ${code}). Check ${whose === 'the host' ? 'server-url' : proxy?.source}.`, 
-        // EAI_AGAIN is the resolver timing out, which can pass; ENOTFOUND is an answer.
-        code !== 'EAI_AGAIN');
-    }
-    if (code === 'ECONNREFUSED') {
-        return proxy
-            ? classify('proxy', false, `Connection refused by the proxy ${proxy.shown} (from ${proxy.source}): nothing listens there. Check the proxy setting.`)
-            : classify('refused', false, `Connection refused by ${host}: nothing listens there. Check server-url and that the server is up.`);
-    }
-    if (err.name === 'SecureProxyConnectionError' || code === 'UND_ERR_PRX_TLS') {
-        const reason = err.cause?.message ?? err.message;
-        return classify('tls', false, `TLS check of the proxy ${proxy?.shown ?? ''} failed: ${reason}.`, true);
-    }
-    if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET|ERR_TLS|ERR_SSL|HOSTNAME_MISMATCH|INVALID_CA/.test(code)) {
-        // Node suggests its own command-line flags, which a workflow cannot pass to the action.
-        const reason = (err.cause?.message ?? err.message).replace(/; if the root CA is installed.*$/, '');
-        const problem = CERTIFICATE_PROBLEMS[code];
-        return classify('tls', false, `TLS check of ${host} failed${problem ? `: ${problem}` : ''} (${code}: ${reason}). ${TLS_HINT}`, true);
-    }
-    if (code === 'UND_ERR_CONNECT_TIMEOUT') {
-        return classify('timeout', false, `Could not connect to ${proxy ? `the proxy ${proxy.shown}` : host}: connection timed out.`);
-    }
-    if (err.name === 'TimeoutError' ||
-        err.name === 'AbortError' ||
-        code === 'UND_ERR_HEADERS_TIMEOUT' ||
-        code === 'UND_ERR_BODY_TIMEOUT' ||
-        code === 'UND_ERR_ABORTED') {
-        return classify('timeout', true, `No answer from ${what}${via} within ${Math.round(options.timeoutMs / 100) / 10} s.`);
-    }
-    if (code === 'ECONNRESET' ||
-        code === 'UND_ERR_SOCKET' ||
-        code === 'EPIPE' ||
-        code === 'UND_ERR_CLOSED') {
-        return classify('reset', true, `The connection to ${host}${via} was closed before ${options.endpoint} answered.`);
-    }
-    return classify('other', true, `Request ${what}${via} failed: ${err.cause?.message ?? err.message}${code ? ` (${code})` : ''}.`);
-}
-function isProxyHost(err, proxy) {
-    const hostname = proxy.host.replace(/:\d+$/, '');
-    return `${err.message} ${err.cause?.message ?? ''}`.includes(hostname);
-}
-
-;// CONCATENATED MODULE: ./src/rocketchat/client.ts
-
-
-
-
-// Each attempt gets an equal share of the budget, so that every retry has time to happen,
-// within bounds: a busy server may take seconds, and no answer is worth waiting minutes for.
-const MIN_REQUEST_MS = 2_000;
-const MAX_REQUEST_MS = 60_000;
-const RATE_LIMIT_MARGIN_MS = 250;
-const MAX_PROACTIVE_WAIT_MS = 65_000;
-const RATE_LIMIT_JITTER_MS = 750;
-/**
- * Talks to the Rocket.Chat REST API: auth headers, the response envelope, the error
- * shapes, and retries bounded by the step's deadline. Knows nothing of GitHub Actions.
- */
-class RocketChatClient {
-    options;
-    windows = new Map();
-    perRequestMs;
-    backoffMs;
-    proxyLogged = false;
-    constructor(options) {
-        this.options = options;
-        const share = options.deadline.totalMs / (options.retries + 1);
-        // Whole milliseconds: undici rejects fractional time-outs.
-        this.perRequestMs = Math.floor(Math.min(MAX_REQUEST_MS, Math.max(MIN_REQUEST_MS, share)));
-        this.backoffMs = options.backoffMs ?? 500;
-    }
-    get(endpoint, query, options = {}) {
-        return this.call('GET', endpoint, { ...options, query });
-    }
-    post(endpoint, body, options = {}) {
-        return this.call('POST', endpoint, { ...options, body });
-    }
-    /** Sends one request, retrying what is safe to retry, until it succeeds or the budget ends. */
-    async call(method, endpoint, options = {}) {
-        const { log } = this.options;
-        const retries = Math.min(options.retries ?? Infinity, this.options.retries);
-        let failures = 0;
-        for (;;) {
-            await this.respectWindow(endpoint);
-            let failure;
-            try {
-                const response = await this.send(method, endpoint, options);
-                this.trackWindow(endpoint, response);
-                if (response.status === 429) {
-                    if (retries === 0)
-                        throw this.rateLimitedWithoutRetries(endpoint, response);
-                    await this.waitOutRateLimit(endpoint, response);
-                    continue;
-                }
-                return this.parse(endpoint, response);
-            }
-            catch (error) {
-                if (!isRetryable(error))
-                    throw error;
-                failure = error;
-            }
-            const maybeDelivered = failure instanceof NetworkError ? failure.maybeDelivered : true;
-            if (maybeDelivered && options.checkDelivered) {
-                const landed = await this.check(failure, options.checkDelivered);
-                if (landed !== undefined)
-                    return landed;
-            }
-            failures += 1;
-            if (failures > retries) {
-                throw withAttempts(failure, failures);
-            }
-            const delay = this.backoffMs * 2 ** (failures - 1);
-            const wait = delay / 2 + Math.random() * (delay / 2);
-            log.info(`${failure.message} Retrying in ${seconds(wait)} s (retry ${failures} of ${retries}).`);
-            await this.options.deadline.sleep(wait, () => `${failure.message} The next retry was due in ${seconds(wait)} s, after the time is up.`);
-        }
-    }
-    /**
-     * Asks whether an attempt with an unknown outcome landed. A check that cannot answer is
-     * no reason to stop: sending again is still safe, because the server stores nothing for
-     * an id it already has.
-     */
-    async check(failure, checkDelivered) {
-        const { log } = this.options;
-        log.info(`${failure.message} Checking whether it arrived before sending again.`);
-        try {
-            return await checkDelivered();
-        }
-        catch (error) {
-            if (error instanceof DeadlineError)
-                throw error;
-            log.info(`Could not check (${error instanceof Error ? error.message : String(error)}); sending again is safe, the server refuses a second message with the same id.`);
-            return undefined;
-        }
-    }
-    async send(method, endpoint, options) {
-        const { serverUrl, userId, authToken, dispatcher, deadline, log } = this.options;
-        const remaining = deadline.remainingMs;
-        if (remaining <= 0)
-            throw this.options.deadline.outOfTime(`the time was up before ${endpoint} could be sent.`);
-        if (!this.proxyLogged) {
-            this.proxyLogged = true;
-            const proxy = proxyOf(dispatcher);
-            if (proxy)
-                log.info(`Connecting to ${serverUrl.host} through the proxy ${proxy.shown} (from ${proxy.source}).`);
-        }
-        const base = serverUrl.pathname.replace(/\/+$/, '');
-        // Built from the origin, never resolved against it: the credentials go to this host only.
-        const url = new URL(`${serverUrl.origin}${base}/api/${endpoint === 'info' ? '' : 'v1/'}${endpoint}`);
-        for (const [key, value] of Object.entries(options.query ?? {}))
-            url.searchParams.set(key, value);
-        const headers = {
-            accept: 'application/json',
-            'user-agent': 'rocketchat-notify-action'
-        };
-        if (!options.anonymous) {
-            headers['x-user-id'] = userId;
-            headers['x-auth-token'] = authToken;
-        }
-        let body;
-        if (options.body instanceof undici.FormData) {
-            // undici writes the multipart Content-Type with its boundary, and re-encodes per attempt.
-            body = options.body;
-        }
-        else if (options.body !== undefined) {
-            // Without this header the server silently turns the body into a character-spread object.
-            headers['content-type'] = 'application/json';
-            body = JSON.stringify(options.body);
-        }
-        const timeoutMs = Math.max(1, Math.ceil(Math.min(remaining, this.perRequestMs)));
-        try {
-            return await attempt(dispatcher, { method, url, headers, body, timeoutMs, endpoint });
-        }
-        catch (error) {
-            // When the budget, not the request's own time-out, cut the wait short, say so.
-            if (error instanceof NetworkError &&
-                error.failure === 'timeout' &&
-                remaining <= this.perRequestMs) {
-                const note = options.checkDelivered
-                    ? ' The server may or may not have stored the message.'
-                    : '';
-                throw this.options.deadline.outOfTime(`still waiting for ${endpoint} (${method} ${url.host}) to answer.${note}`);
-            }
-            throw error;
-        }
-    }
-    parse(endpoint, response) {
-        let body;
-        try {
-            body = JSON.parse(response.text);
-        }
-        catch {
-            body = undefined;
-        }
-        const ok = response.status >= 200 && response.status < 300;
-        if (ok && body && typeof body === 'object' && body.success !== false)
-            return body;
-        if (ok) {
-            const page = htmlTitle(response.text);
-            throw new NetworkError(endpoint, 'protocol', true, page
-                ? `${endpoint} answered HTTP ${response.status} with an HTML page ("${page}") instead of the Rocket.Chat API's JSON: is server-url the Rocket.Chat base URL, or is a login page or proxy in the way?`
-                : `${endpoint} answered HTTP ${response.status} with a body that is not the Rocket.Chat API's JSON: ${snippet(response.text)}.`);
-        }
-        throw this.toError(endpoint, response, body);
-    }
-    toError(endpoint, response, body) {
-        if (body === undefined) {
-            try {
-                body = JSON.parse(response.text);
-            }
-            catch {
-                body = undefined;
-            }
-        }
-        if (body && typeof body === 'object') {
-            const text = String(body.error ?? body.message ?? '');
-            const errorType = typeof body.errorType === 'string' ? body.errorType : undefined;
-            return new RocketChatError(endpoint, response.status, text, errorType);
-        }
-        const page = htmlTitle(response.text);
-        const detail = page
-            ? `Rocket.Chat's ${endpoint} answered HTTP ${response.status} with an HTML page ("${page}"), likely from a reverse proxy in front of the server.`
-            : response.status === 404
-                ? `HTTP 404 for ${endpoint}: the server has no such endpoint. Check that server-url is the Rocket.Chat base URL, including any sub-path.`
-                : `Rocket.Chat answered HTTP ${response.status} to ${endpoint}: ${snippet(response.text)}`;
-        return new RocketChatError(endpoint, response.status, response.text.slice(0, 200), undefined, detail);
-    }
-    // Rate-limit headers come only from routes that count this user; X-RateLimit-Reset is epoch ms.
-    trackWindow(endpoint, response) {
-        const remaining = Number(header(response, 'x-ratelimit-remaining'));
-        const resetAt = Number(header(response, 'x-ratelimit-reset'));
-        if (Number.isFinite(remaining) &&
-            Number.isFinite(resetAt) &&
-            header(response, 'x-ratelimit-reset')) {
-            // X-RateLimit-Reset is in the server's clock; the Date header (whole seconds) tells how
-            // far that is from ours, and a gap of more than a couple of seconds is worth correcting.
-            const serverNow = Date.parse(header(response, 'date') ?? '');
-            const skew = Number.isFinite(serverNow) ? serverNow - Date.now() : 0;
-            this.windows.set(endpoint, {
-                remaining,
-                resetAt: Math.abs(skew) > 2000 ? resetAt - skew : resetAt
-            });
-        }
-    }
-    async respectWindow(endpoint) {
-        const window = this.windows.get(endpoint);
-        if (!window || window.remaining > 0)
-            return;
-        const wait = window.resetAt - Date.now();
-        this.windows.delete(endpoint);
-        // Rocket.Chat's windows are a minute by default; a longer wait is more likely a clock
-        // problem, and the 429 path, bounded by the answer's own "wait N seconds", handles it.
-        if (wait <= 0 || wait > MAX_PROACTIVE_WAIT_MS)
-            return;
-        const total = wait + RATE_LIMIT_MARGIN_MS + Math.random() * RATE_LIMIT_JITTER_MS;
-        this.options.log.info(`The server's rate limit for ${endpoint} has no calls left in this window (X-RateLimit-Remaining: 0): waiting ${seconds(total)} s for it to reset before sending.`);
-        await this.options.deadline.sleep(total, (left) => this.rateLimitTooLong(endpoint, total, left));
-    }
-    async waitOutRateLimit(endpoint, response) {
-        const wait = rateLimitWait(response);
-        const total = wait + RATE_LIMIT_MARGIN_MS + Math.random() * RATE_LIMIT_JITTER_MS;
-        const limit = header(response, 'x-ratelimit-limit');
-        this.windows.delete(endpoint);
-        const left = this.options.deadline.remainingMs;
-        if (total < left) {
-            this.options.log.info(`Rate limited by the server on ${endpoint} (HTTP 429${limit ? `, ${limit} calls per window per IP` : ''}): waiting ${seconds(total)} s until the window resets.`);
-        }
-        await this.options.deadline.sleep(total, (remaining) => this.rateLimitTooLong(endpoint, total, remaining, limit));
-    }
-    rateLimitTooLong(endpoint, wait, left, limit) {
-        return `the server's rate limit on ${endpoint}${limit ? ` (${limit} calls per window per IP)` : ''} allows the next call in ${seconds(wait)} s, but only ${seconds(Math.max(0, left))} s are left. Raise timeout-seconds, or post as a user with the api-bypass-rate-limit permission (the bot role has it).`;
-    }
-    rateLimitedWithoutRetries(endpoint, response) {
-        const error = this.toError(endpoint, response);
-        error.message = `${error.message} (retries is 0, so the action does not wait for the rate limit window to reset.)`;
-        return error;
-    }
-}
-/**
- * How long a 429 asks us to wait. The reset header is in the server's clock; the body's
- * "wait N seconds" is clock-free, so it bounds the header against clock skew.
- */
-function rateLimitWait(response, now = Date.now()) {
-    const bodySeconds = Number(/wait (\d+) seconds?/.exec(response.text)?.[1]);
-    const byBody = Number.isFinite(bodySeconds) ? bodySeconds * 1000 : undefined;
-    const reset = Number(header(response, 'x-ratelimit-reset'));
-    const byHeader = Number.isFinite(reset) && reset > 0 ? reset - now : undefined;
-    if (byHeader !== undefined &&
-        byHeader >= 0 &&
-        (byBody === undefined || byHeader <= byBody + 1000)) {
-        return byHeader;
-    }
-    return byBody ?? 60_000;
-}
-function isRetryable(error) {
-    // A host that does not exist or a certificate that does not verify will not change in seconds.
-    if (error instanceof NetworkError)
-        return !error.permanent;
-    return error instanceof RocketChatError && error.status >= 500;
-}
-function withAttempts(error, failures) {
-    error.message = `${error.message} Gave up after ${failures} attempt${failures === 1 ? '' : 's'}.`;
-    return error;
-}
-function header(response, name) {
-    const value = response.headers[name];
-    return Array.isArray(value) ? value[0] : value;
-}
-function htmlTitle(text) {
-    return /<title>([^<]*)<\/title>/i.exec(text)?.[1]?.trim() || undefined;
-}
-function snippet(text) {
-    const flat = text.replace(/\s+/g, ' ').trim();
-    return flat ? JSON.stringify(flat.length > 120 ? `${flat.slice(0, 120)}…` : flat) : '(empty body)';
-}
-
-;// CONCATENATED MODULE: ./src/rocketchat/webhook.ts
-
-
-
-
-
-const FORM = 'https://chat.example.com/hooks/<integration id>/<token>';
-// Errors about the URL never quote it: it is the secret.
-const NOT_SHOWN = '(The value is not shown: it is a secret.)';
-const WHAT = 'the incoming webhook';
-const webhook_MAX_REQUEST_MS = 60_000;
-/** Parses the webhook-url input, refusing anything that is not an incoming webhook URL. */
-function parseWebhookUrl(raw) {
-    let url;
-    try {
-        url = new URL(raw);
-    }
-    catch {
-        throw new InputError('webhook-url', `is not a URL; expected ${FORM}. ${NOT_SHOWN}`);
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new InputError('webhook-url', `uses ${url.protocol.slice(0, -1)}; only http and https are supported. ${NOT_SHOWN}`);
-    }
-    if (url.username || url.password) {
-        throw new InputError('webhook-url', `must not contain user credentials. ${NOT_SHOWN}`);
-    }
-    // The legacy form has the user id between the two: /hooks/<id>/<user id>/<token>.
-    const path = /^(.*?)\/hooks\/[^/]+(?:\/[^/]+)?\/[^/]+\/?$/.exec(url.pathname);
-    if (!path) {
-        throw new InputError('webhook-url', `is not an incoming webhook URL: expected ${FORM}, as Administration > Integrations shows it. ${NOT_SHOWN}`);
-    }
-    const server = new URL(url.origin);
-    server.pathname = path[1];
-    return { url, server };
-}
-/**
- * Every form in which the webhook URL's secret could appear in a log, for the caller to mask:
- * the URL as given and as parsed, its path, and its token as written and decoded.
- */
-function webhookSecrets(raw) {
-    const secrets = new Set([raw]);
-    try {
-        const url = new URL(raw);
-        secrets.add(url.href);
-        secrets.add(url.pathname);
-        const token = url.pathname.replace(/\/+$/, '').split('/').pop() ?? '';
-        secrets.add(token);
-        secrets.add(decodeURIComponent(token));
-    }
-    catch {
-        // Not a URL: the raw value is all there is, and it is masked.
-    }
-    return [...secrets].filter((s) => s.length >= 8);
-}
-/** The JSON body of a webhook post: `{text, alias, emoji, avatar, attachments, tmid}`. */
-function webhookBody(message) {
-    const { text, alias, emoji, avatar, attachments, tmid } = message;
-    return {
-        text,
-        ...(alias && { alias }),
-        ...(emoji && { emoji }),
-        ...(avatar && { avatar }),
-        ...(attachments?.length && { attachments }),
-        ...(tmid && { tmid })
-    };
-}
-/** The server answered, but did not post: the message says why and what to do. */
-class WebhookError extends Error {
-    status;
-    serverError;
-    constructor(status, 
-    /** The server's `error` text, when it gave one. */
-    serverError, message) {
-        super(message);
-        this.status = status;
-        this.serverError = serverError;
-        this.name = 'WebhookError';
-    }
-}
-/**
- * Posts one message to an incoming webhook. Always as JSON with its Content-Type: without it,
- * servers from 7.8 post an empty message and still answer success.
- *
- * A webhook post cannot be recognised on a second try (no message id, and the answer is just
- * `{"success":true}`), so it is posted at most once: only attempts that certainly did not
- * reach the server, and 429 answers (refused before anything is posted), are tried again.
- */
-async function postToWebhook(hook, message, options) {
-    const { dispatcher, deadline, retries, log } = options;
-    const body = JSON.stringify(webhookBody(message));
-    let failures = 0;
-    for (;;) {
-        const remaining = deadline.remainingMs;
-        if (remaining <= 0)
-            throw outOfTime(deadline, 'the time was up before it could be sent.');
-        let response;
-        try {
-            response = await attempt(dispatcher, {
-                method: 'POST',
-                url: hook.url,
-                headers: {
-                    accept: 'application/json',
-                    'content-type': 'application/json',
-                    'user-agent': 'rocketchat-notify-action'
-                },
-                body,
-                timeoutMs: Math.max(1, Math.floor(Math.min(remaining, webhook_MAX_REQUEST_MS))),
-                endpoint: WHAT
-            });
-        }
-        catch (error) {
-            if (!(error instanceof NetworkError))
-                throw error;
-            if (error.maybeDelivered) {
-                throw new NetworkError(error.endpoint, error.failure, true, `${error.message} It is not sent again: the server may have posted it, and a second post could not be told apart.`);
-            }
-            if (error.permanent || failures >= retries)
-                throw error;
-            failures += 1;
-            const wait = (options.backoffMs ?? 500) * 2 ** (failures - 1);
-            log.info(`${error.message} Retrying in ${seconds(wait)} s (retry ${failures} of ${retries}).`);
-            await sleepWithin(deadline, wait, error.message);
-            continue;
-        }
-        if (response.status === 429 && retries > 0) {
-            const wait = rateLimitWait(response) + 250;
-            log.info(`Rate limited by the server on ${WHAT} (HTTP 429): waiting ${seconds(wait)} s until the window resets.`);
-            await sleepWithin(deadline, wait, `the server's rate limit on ${WHAT}`);
-            continue;
-        }
-        return outcome(response, hook);
-    }
-}
-function outcome(response, hook) {
-    const { status, text } = response;
-    let body;
-    try {
-        body = JSON.parse(text);
-    }
-    catch {
-        body = undefined;
-    }
-    const ok = status >= 200 && status < 300;
-    if (ok && body?.success === true)
-        return;
-    const said = typeof body?.error === 'string' ? body.error : '';
-    const fail = (why) => new WebhookError(status, said, why);
-    const page = htmlTitle(text);
-    if (ok) {
-        throw fail(`${capital(WHAT)} answered HTTP ${status} without Rocket.Chat's {"success":true}${page ? ` (an HTML page, "${page}")` : ''}: is webhook-url the incoming webhook URL of the server at ${hook.server.host}? The message may not have been posted.`);
-    }
-    if (page) {
-        throw fail(`${capital(WHAT)} answered HTTP ${status} with an HTML page ("${page}"), likely from a reverse proxy in front of ${hook.server.host}. It is not sent again: the server may have posted it.`);
-    }
-    if (status === 503 && said === 'Service Unavailable') {
-        throw fail(`The webhook's integration is disabled (HTTP 503). Enable it in Administration > Integrations.`);
-    }
-    if (said === 'Invalid integration id or token provided.' || (status === 500 && !body)) {
-        // 7.x and later fail in their auth middleware for a wrong id or token: a bare 500.
-        throw fail(`The server at ${hook.server.host} does not accept this webhook (HTTP ${status}${said ? `: "${said}"` : ''}): its id or token is wrong, or the integration was deleted. Copy the URL again from Administration > Integrations.`);
-    }
-    const explained = EXPLAINED[said];
-    throw fail(`${capital(WHAT)} refused the message (HTTP ${status}${said ? `: "${said}"` : ''})${explained ? `: ${explained}` : '.'}`);
-}
-// What the hook's own errors (no errorType, no brackets) mean for the person reading the log.
-const EXPLAINED = {
-    'error-not-allowed': "the integration's user (Post as) may not post in its channel, a private room it is not a member of. Invite that user to the channel.",
-    'Not enough permission': "alias and avatar need the message-impersonate permission for the integration's user (the bot role has it). Drop alias and avatar, or give the user that role.",
-    'error-message-size-exceeded': "the message is longer than the server's Message_MaxAllowedSize (5000 characters by default). Set max-message-length to the server's limit, or shorten the message.",
-    'Invalid href value provided': 'a URL in the attachments is not an absolute http(s) URL.',
-    'invalid-channel': "the integration's channel does not exist any more. Fix the channel in Administration > Integrations."
-};
-function sleepWithin(deadline, ms, what) {
-    const why = (left) => `${what}: the next try was due in ${seconds(ms)} s, only ${seconds(Math.max(0, left))} s were left.`;
-    return deadline.sleep(ms, why, `posting to ${WHAT}`);
-}
-function outOfTime(deadline, reason) {
-    return deadline.outOfTime(reason, `posting to ${WHAT}`);
-}
-function capital(text) {
-    return text[0].toUpperCase() + text.slice(1);
-}
-
-;// CONCATENATED MODULE: ./src/post.ts
-
-
-
-
-
-
-
-
-
-
-
-
-
-/**
- * The message was posted (or updated), but something after it failed: continuation parts,
- * the reaction or the files. Carries the delivery so that the outputs can still be set.
- */
-class PartialDeliveryError extends Error {
-    delivery;
-    constructor(delivery, cause, what) {
-        const why = explainFailure(cause);
-        super(`The message was ${delivery.action} (id ${delivery.message._id}), but${what ? ` ${what}` : ''}: ${why}`, { cause });
-        this.delivery = delivery;
-        this.name = 'PartialDeliveryError';
-    }
-}
-/**
- * Resolves the room and posts the content (or updates the message, or replies under it, as
- * message-key and update-message-id ask), exactly once, then adds the reaction and the files,
- * within the step's time budget.
- */
-async function deliver(settings, content, log, runUrl = '', files = [], deadline = new Deadline(settings.timeoutMs)) {
-    const dispatcher = createDispatcher(settings.serverUrl, {
-        proxy: settings.proxy,
-        caCert: settings.caCert
-    });
-    try {
-        const client = new RocketChatClient({
-            serverUrl: settings.serverUrl,
-            userId: settings.userId,
-            authToken: settings.authToken,
-            dispatcher,
-            deadline,
-            retries: settings.retries,
-            log
-        });
-        // Before anything is posted: a file over the server's own limit fails the step now.
-        const uploads = files.length ? await planUploads(client, files) : undefined;
-        const target = settings.updateMessageId
-            ? await findMessageToUpdate(client, settings.updateMessageId)
-            : undefined;
-        const room = await roomOf(client, settings.room, target);
-        log.debug(`Room ${settings.room?.given ?? room.id} is ${room.id} (type ${room.type}).`);
-        // A preset chosen only because no text was given must not overwrite an existing message.
-        const keepText = content.presetOnly;
-        const addressing = target
-            ? { kind: 'existing', message: target, keepText }
-            : settings.messageKey
-                ? { kind: 'key', key: settings.messageKey, mode: settings.keyMode, keepText }
-                : { kind: 'new' };
-        const base = {
-            rid: room.id,
-            ...(content.alias && { alias: content.alias }),
-            ...(settings.emoji && { emoji: settings.emoji }),
-            ...(settings.avatar && { avatar: settings.avatar }),
-            ...(settings.threadId && { tmid: settings.threadId }),
-            ...(settings.threadBroadcast && { tshow: true })
-        };
-        const attachments = content.attachments?.length ? { attachments: content.attachments } : {};
-        const options = { serverUrl: settings.serverUrl, log };
-        const send = (msg) => sendAddressed(client, addressing, { ...base, ...attachments, msg }, options);
-        let limit = await messageLimit(client, settings, content.text);
-        let parts = fit(content.text, limit, settings, log, runUrl);
-        let sent;
-        try {
-            sent = await send(parts[0]);
-        }
-        catch (error) {
-            // The server's limit can be below the default 5000; learn it and fit the text again.
-            const tooLong = error instanceof RocketChatError &&
-                /message-size-exceeded/.test(`${error.errorType} ${error.serverError}`);
-            const learned = tooLong && settings.maxMessageLength === undefined ? await serverLimit(client) : undefined;
-            if (learned === undefined || learned >= limit)
-                throw error;
-            limit = learned;
-            parts = fit(content.text, limit, settings, log, runUrl);
-            sent = await send(parts[0]);
-        }
-        const first = sent.message;
-        const threadId = sent.threadId || (parts.length > 1 ? first._id : '');
-        const delivery = {
-            message: first,
-            room: withSender(room, first),
-            threadId,
-            parts: parts.length,
-            action: sent.action
-        };
-        // From here on the message is there: a failure must say so, and the outputs still be set.
-        let part = 1;
-        try {
-            for (; part < parts.length; part++) {
-                await sendMessageOnce(client, {
-                    ...base,
-                    _id: newMessageId(),
-                    msg: parts[part],
-                    tmid: threadId
-                });
-            }
-            await followUp(client, sent, { reaction: settings.reaction, uploads, look: base, log });
-        }
-        catch (error) {
-            const what = part < parts.length
-                ? `parts ${part + 1} to ${parts.length} of the split text were not posted`
-                : undefined;
-            throw new PartialDeliveryError(delivery, error, what);
-        }
-        return delivery;
-    }
-    finally {
-        await dispatcher.destroy();
-    }
-}
-/**
- * Posts the content through an incoming webhook: no room to resolve, and no message comes
- * back, so nothing follows it. At most once (see postToWebhook).
- */
-async function deliverToWebhook(settings, hook, content, log, runUrl = '', deadline = new Deadline(settings.timeoutMs)) {
-    const dispatcher = createDispatcher(hook.url, { proxy: settings.proxy, caCert: settings.caCert });
-    try {
-        // Only for Message_MaxAllowedSize, a public setting: no credentials are needed.
-        const client = new RocketChatClient({
-            serverUrl: hook.server,
-            userId: '',
-            authToken: '',
-            dispatcher,
-            deadline,
-            retries: settings.retries,
-            log
-        });
-        const post = async (limit) => {
-            const [text] = fit(content.text, limit, settings, log, runUrl);
-            const options = { dispatcher, deadline, retries: settings.retries, log };
-            await postToWebhook(hook, webhookMessage(settings, content, text), options);
-        };
-        const limit = await messageLimit(client, settings, content.text);
-        try {
-            await post(limit);
-        }
-        catch (error) {
-            // As with the REST API: a too-long refusal stores nothing, so learn the limit and refit.
-            const tooLong = error instanceof WebhookError && /message-size-exceeded/.test(error.serverError);
-            const learned = tooLong && settings.maxMessageLength === undefined ? await serverLimit(client) : undefined;
-            if (learned === undefined || learned >= limit)
-                throw error;
-            await post(learned);
-        }
-    }
-    finally {
-        await dispatcher.destroy();
-    }
-}
-function webhookMessage(settings, content, text) {
-    return {
-        text,
-        alias: content.alias,
-        emoji: settings.emoji,
-        avatar: settings.avatar,
-        attachments: content.attachments,
-        tmid: settings.threadId
-    };
-}
-// Message_MaxAllowedSize is only read when the text could exceed the default.
-async function messageLimit(client, settings, text) {
-    if (settings.maxMessageLength !== undefined)
-        return settings.maxMessageLength;
-    if (text.length <= DEFAULT_MAX_LENGTH)
-        return DEFAULT_MAX_LENGTH;
-    return (await serverLimit(client)) ?? DEFAULT_MAX_LENGTH;
-}
-async function serverLimit(client) {
-    const value = Number(await publicSetting(client, 'Message_MaxAllowedSize'));
-    return Number.isInteger(value) && value > 0 ? value : undefined;
-}
-function fit(text, limit, settings, log, runUrl) {
-    if (text.length <= limit)
-        return [text];
-    switch (settings.longMessage) {
-        case 'fail':
-            throw new Error(`The message is ${text.length} characters, over the server's limit of ${limit} (long-message is fail). Shorten it, or set long-message to truncate or split.`);
-        case 'split': {
-            const parts = split(text, limit);
-            log.info(`The message is ${text.length} characters, over the limit of ${limit}: posting it in ${parts.length} parts, the rest as thread replies.`);
-            return parts;
-        }
-        default: {
-            const full = `\n\n… (truncated${runUrl ? `: full text in the run log, ${runUrl}` : ''})`;
-            // A tiny limit still gets a marker, just a shorter one, and never goes over.
-            const marker = full.length * 2 <= limit ? full : '…';
-            log.info(`The message is ${text.length} characters, over the limit of ${limit}: posting it truncated. Full text:\n${text}`);
-            return [truncate(text, limit, marker)];
-        }
-    }
-}
-// A DM room found by id lists both members; the sender is known once the message is back.
-function withSender(room, message) {
-    if (room.type !== 'd' || !room.usernames || !message.u)
-        return room;
-    const others = room.usernames.filter((u) => u !== message.u?.username);
-    return { ...room, name: others.join(',') || message.u.username };
-}
-/** What a dry run prints: the exact request, with the room left as given. */
-function dryRunReport(settings, content, files = []) {
-    const header = 'Dry run: nothing is sent. This request would be made:';
-    if (settings.webhook) {
-        const body = webhookBody(webhookMessage(settings, content, content.text));
-        // The path holds the webhook's token: never printed.
-        const url = `${settings.webhook.server.href.replace(/\/$/, '')}/hooks/***`;
-        return `${header}\nPOST ${url}\n${JSON.stringify(body, null, 2)}`;
-    }
-    const body = {
-        message: {
-            _id: settings.updateMessageId
-                ? settings.updateMessageId
-                : settings.messageKey
-                    ? `(derived from message-key ${quote(settings.messageKey)} and the room)`
-                    : '(generated per message)',
-            rid: settings.room
-                ? `(room ${settings.room.given}, resolved when sending)`
-                : '(the room of update-message-id)',
-            msg: content.text,
-            ...(content.alias && { alias: content.alias }),
-            ...(settings.emoji && { emoji: settings.emoji }),
-            ...(settings.avatar && { avatar: settings.avatar }),
-            ...(settings.threadId && { tmid: settings.threadId }),
-            ...(settings.threadBroadcast && { tshow: true }),
-            ...(content.attachments?.length && { attachments: content.attachments })
-        }
-    };
-    const url = `${settings.serverUrl.href.replace(/\/$/, '')}/api/v1/chat.sendMessage`;
-    const notes = [
-        settings.updateMessageId &&
-            'update-message-id: only the text is sent, with chat.update, to the message with this id.',
-        settings.messageKey &&
-            (settings.keyMode === 'thread'
-                ? 'message-key, thread mode: the first step posts this message; later steps post it as a reply in its thread.'
-                : 'message-key, update mode: the first step posts this message; later steps update its text with chat.update.'),
-        settings.reaction && `Then the reaction ${settings.reaction} is added.`,
-        files.length &&
-            `Then ${files.length} file${files.length === 1 ? ' is' : 's are'} uploaded: ${files.map((f) => `${f.shown} (${megabytes(f.size)})`).join(', ')}.`
-    ].filter(Boolean);
-    return [`${header}\nPOST ${url}\n${JSON.stringify(body, null, 2)}`, ...notes].join('\n');
-}
-
-;// CONCATENATED MODULE: ./src/inputs.ts
-
-/** A true/false input; '' gives `fallback`. */
-function readBoolean(getInput, name, fallback) {
-    const raw = getInput(name);
-    if (!raw)
-        return fallback;
-    // The YAML 1.2 core schema booleans, as @actions/core's getBooleanInput accepts.
-    if (['true', 'True', 'TRUE'].includes(raw))
-        return true;
-    if (['false', 'False', 'FALSE'].includes(raw))
-        return false;
-    throw new InputError(name, `${quote(raw)} is not a boolean. Expected true or false.`);
-}
-/** One of `choices` (case-insensitive); '' gives `fallback`. */
-function readChoice(getInput, name, choices, fallback) {
-    const raw = getInput(name);
-    if (!raw)
-        return fallback;
-    const value = raw.toLowerCase();
-    if (!choices.includes(value)) {
-        throw new InputError(name, `${quote(raw)} is not one of ${choices.join(', ')}.`);
-    }
-    return value;
-}
-/** A whole number within [min, max]; '' gives `fallback`. */
-function readInteger(getInput, name, fallback, min, max) {
-    return readOptionalInteger(getInput, name, min, max) ?? fallback;
-}
-/** A whole number within [min, max], or undefined for ''. */
-function readOptionalInteger(getInput, name, min, max) {
-    const raw = getInput(name);
-    if (!raw)
-        return undefined;
-    if (!/^\d+$/.test(raw)) {
-        throw new InputError(name, `${quote(raw)} is not a whole number. Expected ${min} to ${max}.`);
-    }
-    const value = Number(raw);
-    if (value < min || value > max) {
-        throw new InputError(name, `${raw} is out of range. Expected ${min} to ${max}.`);
-    }
-    return value;
-}
-
-;// CONCATENATED MODULE: ./src/settings.ts
-
-
-
-
-
-/** Names of every input the action reads, kept equal to action.yml by a test. */
-const INPUT_NAMES = (/* unused pure expression or super */ null && ([
-    'server-url',
-    'auth-token',
-    'user-id',
-    'webhook-url',
-    'room',
-    'message',
-    'attachments',
-    'alias',
-    'emoji',
-    'avatar',
-    'thread-id',
-    'thread-broadcast',
-    'message-key',
-    'key-mode',
-    'update-message-id',
-    'reaction',
-    'files',
-    'files-max-mb',
-    'template',
-    'template-file',
-    'preset',
-    'status',
-    'mention',
-    'mention-if',
-    'allowed-mentions',
-    'retries',
-    'timeout-seconds',
-    'proxy',
-    'ca-cert',
-    'long-message',
-    'max-message-length',
-    'fail-on-error',
-    'dry-run'
-]));
 /**
  * Reads and validates every input. `getInput` must return raw values; the secret is
  * masked by the caller before anything can be printed.
@@ -35434,7 +35669,7 @@ function readSettings(getInput) {
     const authToken = getInput('auth-token');
     const webhookUrl = getInput('webhook-url');
     // Read early, so that run() can honour it even when another input is bad.
-    const failOnError = readBoolean(getInput, 'fail-on-error', true);
+    const failOnError = readBoolean(getInput, 'fail-on-error');
     try {
         return readRest(getInput, authToken, webhookUrl, failOnError);
     }
@@ -35446,9 +35681,9 @@ function readSettings(getInput) {
 }
 function readRest(getInput, authToken, webhookUrl, failOnError) {
     const warnings = [];
-    const dryRun = readBoolean(getInput, 'dry-run', false);
+    const dryRun = readBoolean(getInput, 'dry-run');
     const userId = getInput('user-id');
-    const webhook = webhookUrl ? parseWebhookUrl(webhookUrl) : undefined;
+    const webhook = webhookUrl ? readWebhookUrl(webhookUrl) : undefined;
     if (webhook) {
         for (const [input, given] of [
             ['auth-token', authToken],
@@ -35470,11 +35705,11 @@ function readRest(getInput, authToken, webhookUrl, failOnError) {
         : readServerUrl(getInput('server-url'), warnings, dryRun);
     const threadId = getInput('thread-id');
     const messageKey = readMessageKey(getInput('message-key'));
-    const keyMode = readChoice(getInput, 'key-mode', ['update', 'thread'], 'update');
+    const keyMode = readChoice(getInput, 'key-mode');
     const updateMessageId = readUpdateMessageId(getInput('update-message-id'));
-    const longMessage = readChoice(getInput, 'long-message', ['truncate', 'split', 'fail'], 'truncate');
+    const longMessage = readChoice(getInput, 'long-message');
     checkAddressing({ messageKey, keyMode, updateMessageId, threadId, longMessage });
-    const threadBroadcast = readBoolean(getInput, 'thread-broadcast', false);
+    const threadBroadcast = readBoolean(getInput, 'thread-broadcast');
     if (threadBroadcast && !threadId && !(messageKey && keyMode === 'thread')) {
         throw new InputError('thread-broadcast', 'is true but thread-id is empty: broadcast only applies to a thread reply (thread-id, or message-key with key-mode thread).');
     }
@@ -35520,25 +35755,36 @@ function readRest(getInput, authToken, webhookUrl, failOnError) {
         updateMessageId,
         reaction,
         files,
-        filesMaxBytes: readInteger(getInput, 'files-max-mb', 10, 1, 1024) * 1024 * 1024,
+        filesMaxBytes: readInteger(getInput, 'files-max-mb') * 1024 * 1024,
         webhook,
-        template: readBoolean(getInput, 'template', true),
+        template: readBoolean(getInput, 'template'),
         templateFile: getInput('template-file'),
-        preset: readChoice(getInput, 'preset', ['auto', 'status', 'release', 'none'], 'auto'),
+        preset: readChoice(getInput, 'preset'),
         status: getInput('status').toLowerCase(),
         mention: getInput('mention'),
         mentionIf: readMentionIf(getInput('mention-if')),
-        allowedMentions: readChoice(getInput, 'allowed-mentions', ['users', 'none', 'all'], 'users'),
-        retries: readInteger(getInput, 'retries', 3, 0, 20),
-        timeoutMs: readInteger(getInput, 'timeout-seconds', 120, 1, 3600) * 1000,
+        allowedMentions: readChoice(getInput, 'allowed-mentions'),
+        retries: readInteger(getInput, 'retries'),
+        timeoutMs: readInteger(getInput, 'timeout-seconds') * 1000,
         proxy: readProxy(getInput('proxy')),
         caCert: readCaCert(getInput('ca-cert')),
         longMessage,
-        maxMessageLength: readOptionalInteger(getInput, 'max-message-length', 1, 10_000_000),
+        maxMessageLength: readOptionalInteger(getInput, 'max-message-length'),
         failOnError,
         dryRun,
-        warnings
+        warnings,
+        names: SETTING_NAMES
     };
+}
+function readWebhookUrl(raw) {
+    try {
+        return parseWebhookUrl(raw);
+    }
+    catch (error) {
+        if (error instanceof WebhookUrlError)
+            throw new InputError('webhook-url', error.message);
+        throw error;
+    }
 }
 function readServerUrl(raw, warnings, dryRun) {
     if (!raw)
@@ -35706,7 +35952,7 @@ function readCaCert(raw) {
     return text;
 }
 
-;// CONCATENATED MODULE: ./src/main.ts
+;// CONCATENATED MODULE: ./src/action/main.ts
 
 
 
@@ -35721,27 +35967,7 @@ function readCaCert(raw) {
 
 
 
-// Inputs whose values must never reach a log: masked as soon as they are read.
-const SECRET_INPUTS = new Set(['auth-token', 'webhook-url']);
-// Every value masked so far, so that templates cannot print them through `env` either.
-const masked = [];
-function mask(secret) {
-    setSecret(secret);
-    masked.push(secret);
-}
-function main_getInput(name) {
-    const value = getInput(name);
-    if (value && SECRET_INPUTS.has(name)) {
-        // A webhook URL's token can show up on its own, decoded or in a path: mask every form.
-        for (const secret of name === 'webhook-url' ? webhookSecrets(value) : [value])
-            mask(secret);
-    }
-    // A proxy URL may carry a password: only that part is secret.
-    if (name === 'proxy')
-        for (const secret of proxyPasswords([value]))
-            mask(secret);
-    return value;
-}
+
 /**
  * The action: inputs -> settings -> message -> room -> send -> outputs. The one place
  * where an error becomes a failed step (or a warning, with fail-on-error: false).
@@ -35749,14 +35975,18 @@ function main_getInput(name) {
 async function run() {
     let settings;
     let watchdog;
+    // Every value masked, so that templates cannot print them through `env` either.
+    const masked = [];
     try {
-        for (const secret of proxyPasswords(PROXY_VARIABLES.map((n) => process.env[n])))
-            mask(secret);
-        settings = readSettings(main_getInput);
+        const getInput = maskingReader((name) => core_getInput(name), (secret) => {
+            setSecret(secret);
+            masked.push(secret);
+        });
+        settings = readSettings(getInput);
         for (const warning of settings.warnings)
             core_warning(warning);
         // One budget from here on: templating, file checks and every request share it.
-        const deadline = new Deadline(settings.timeoutMs);
+        const deadline = new Deadline(settings.timeoutMs, SETTING_NAMES.timeout);
         watchdog = startWatchdog(settings.timeoutMs, settings.failOnError);
         const ctx = readWorkflowContext(process.env, settings.status, masked);
         const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
@@ -35766,7 +35996,7 @@ async function run() {
             maxBytes: settings.filesMaxBytes
         });
         if (settings.dryRun) {
-            info(dryRunReport(settings, content, files));
+            info(dryRunReport(settings, content, files, ctx.run_url));
             return;
         }
         if (settings.webhook) {
@@ -35842,6 +36072,19 @@ function startWatchdog(timeoutMs, failOnError) {
     return timer;
 }
 
+
+/***/ }),
+
+/***/ 9407:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9065);
+
+await (0,_action_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 

@@ -1,4 +1,4 @@
-import type { WorkflowContext } from '../context.js'
+import type { WorkflowContext } from './context.js'
 import type { Attachment } from './attachments.js'
 import type { AllowedMentions } from './neutralise.js'
 import { releasePreset, statusPreset } from './presets.js'

@@ -1,4 +1,4 @@
-import { record, str, urlPath, type WorkflowContext } from '../context.js'
+import { record, str, urlPath, type WorkflowContext } from './context.js'
 import type { Attachment } from './attachments.js'
 import { cutAt, DEFAULT_MAX_LENGTH } from './length.js'
 import { inlineCode, neutralise, type AllowedMentions } from './neutralise.js'

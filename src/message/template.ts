@@ -1,6 +1,6 @@
 import Mustache, { type TemplateSpans } from 'mustache'
 import { position } from './json.js'
-import type { WorkflowContext } from '../context.js'
+import type { WorkflowContext } from './context.js'
 import { InputError } from '../errors.js'
 import { neutralise, type AllowedMentions } from './neutralise.js'
 

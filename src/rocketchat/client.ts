@@ -1,6 +1,9 @@
 import { FormData, type Dispatcher } from 'undici'
+import { htmlTitle, snippet } from './answers.js'
 import { seconds, type Deadline } from './deadline.js'
 import { DeadlineError, NetworkError, RocketChatError } from './errors.js'
+import { PLAIN_NAMES, type SettingNames } from './names.js'
+import { backoffMs, isRetryable, RateLimits, withAttempts } from './retry.js'
 import { attempt, proxyOf, type RawResponse } from './transport.js'
 import type { Logger } from './types.js'
 
@@ -15,6 +18,8 @@ export interface ClientOptions {
   log: Logger
   /** Base of the exponential back-off between retries. */
   backoffMs?: number
+  /** How errors name the settings a person can change. */
+  names?: SettingNames
 }
 
 // Each attempt gets an equal share of the budget, so that every retry has time to happen,
@@ -37,21 +42,13 @@ export interface CallOptions {
   retries?: number
 }
 
-interface Window {
-  remaining: number
-  resetAt: number
-}
-
-const RATE_LIMIT_MARGIN_MS = 250
-const MAX_PROACTIVE_WAIT_MS = 65_000
-const RATE_LIMIT_JITTER_MS = 750
-
 /**
  * Talks to the Rocket.Chat REST API: auth headers, the response envelope, the error
- * shapes, and retries bounded by the step's deadline. Knows nothing of GitHub Actions.
+ * shapes, and retries (retry.ts) bounded by the deadline. Knows nothing of GitHub Actions.
  */
 export class RocketChatClient {
-  private readonly windows = new Map<string, Window>()
+  private readonly rateLimits: RateLimits
+  private readonly names: SettingNames
   private readonly perRequestMs: number
   private readonly backoffMs: number
 
@@ -62,6 +59,12 @@ export class RocketChatClient {
     // Whole milliseconds: undici rejects fractional time-outs.
     this.perRequestMs = Math.floor(Math.min(MAX_REQUEST_MS, Math.max(MIN_REQUEST_MS, share)))
     this.backoffMs = options.backoffMs ?? 500
+    this.names = options.names ?? PLAIN_NAMES
+    this.rateLimits = new RateLimits({
+      deadline: options.deadline,
+      log: options.log,
+      advice: `Raise ${this.names.timeout}, or post as a user with the api-bypass-rate-limit permission (the bot role has it).`
+    })
   }
 
   get<T>(endpoint: string, query?: Record<string, string>, options: CallOptions = {}): Promise<T> {
@@ -78,20 +81,20 @@ export class RocketChatClient {
     const retries = Math.min(options.retries ?? Infinity, this.options.retries)
     let failures = 0
     for (;;) {
-      await this.respectWindow(endpoint)
+      await this.rateLimits.respect(endpoint)
       let failure: NetworkError | RocketChatError
       try {
         const response = await this.send(method, endpoint, options)
-        this.trackWindow(endpoint, response)
+        this.rateLimits.track(endpoint, response)
         if (response.status === 429) {
           if (retries === 0) throw this.rateLimitedWithoutRetries(endpoint, response)
-          await this.waitOutRateLimit(endpoint, response)
+          await this.rateLimits.waitOut(endpoint, response)
           continue
         }
         return this.parse<T>(endpoint, response)
       } catch (error) {
         if (!isRetryable(error)) throw error
-        failure = error as NetworkError | RocketChatError
+        failure = error
       }
 
       const maybeDelivered = failure instanceof NetworkError ? failure.maybeDelivered : true
@@ -103,8 +106,7 @@ export class RocketChatClient {
       if (failures > retries) {
         throw withAttempts(failure, failures)
       }
-      const delay = this.backoffMs * 2 ** (failures - 1)
-      const wait = delay / 2 + Math.random() * (delay / 2)
+      const wait = backoffMs(failures, this.backoffMs)
       log.info(
         `${failure.message} Retrying in ${seconds(wait)} s (retry ${failures} of ${retries}).`
       )
@@ -212,7 +214,7 @@ export class RocketChatClient {
         'protocol',
         true,
         page
-          ? `${endpoint} answered HTTP ${response.status} with an HTML page ("${page}") instead of the Rocket.Chat API's JSON: is server-url the Rocket.Chat base URL, or is a login page or proxy in the way?`
+          ? `${endpoint} answered HTTP ${response.status} with an HTML page ("${page}") instead of the Rocket.Chat API's JSON: is ${this.names.serverUrl} the Rocket.Chat base URL, or is a login page or proxy in the way?`
           : `${endpoint} answered HTTP ${response.status} with a body that is not the Rocket.Chat API's JSON: ${snippet(response.text)}.`
       )
     }
@@ -240,7 +242,7 @@ export class RocketChatClient {
     const detail = page
       ? `Rocket.Chat's ${endpoint} answered HTTP ${response.status} with an HTML page ("${page}"), likely from a reverse proxy in front of the server.`
       : response.status === 404
-        ? `HTTP 404 for ${endpoint}: the server has no such endpoint. Check that server-url is the Rocket.Chat base URL, including any sub-path.`
+        ? `HTTP 404 for ${endpoint}: the server has no such endpoint. Check that ${this.names.serverUrl} is the Rocket.Chat base URL, including any sub-path.`
         : `Rocket.Chat answered HTTP ${response.status} to ${endpoint}: ${snippet(response.text)}`
     return new RocketChatError(
       endpoint,
@@ -251,108 +253,9 @@ export class RocketChatClient {
     )
   }
 
-  // Rate-limit headers come only from routes that count this user; X-RateLimit-Reset is epoch ms.
-  private trackWindow(endpoint: string, response: RawResponse): void {
-    const remaining = Number(header(response, 'x-ratelimit-remaining'))
-    const resetAt = Number(header(response, 'x-ratelimit-reset'))
-    if (
-      Number.isFinite(remaining) &&
-      Number.isFinite(resetAt) &&
-      header(response, 'x-ratelimit-reset')
-    ) {
-      // X-RateLimit-Reset is in the server's clock; the Date header (whole seconds) tells how
-      // far that is from ours, and a gap of more than a couple of seconds is worth correcting.
-      const serverNow = Date.parse(header(response, 'date') ?? '')
-      const skew = Number.isFinite(serverNow) ? serverNow - Date.now() : 0
-      this.windows.set(endpoint, {
-        remaining,
-        resetAt: Math.abs(skew) > 2000 ? resetAt - skew : resetAt
-      })
-    }
-  }
-
-  private async respectWindow(endpoint: string): Promise<void> {
-    const window = this.windows.get(endpoint)
-    if (!window || window.remaining > 0) return
-    const wait = window.resetAt - Date.now()
-    this.windows.delete(endpoint)
-    // Rocket.Chat's windows are a minute by default; a longer wait is more likely a clock
-    // problem, and the 429 path, bounded by the answer's own "wait N seconds", handles it.
-    if (wait <= 0 || wait > MAX_PROACTIVE_WAIT_MS) return
-    const total = wait + RATE_LIMIT_MARGIN_MS + Math.random() * RATE_LIMIT_JITTER_MS
-    this.options.log.info(
-      `The server's rate limit for ${endpoint} has no calls left in this window (X-RateLimit-Remaining: 0): waiting ${seconds(total)} s for it to reset before sending.`
-    )
-    await this.options.deadline.sleep(total, (left) => this.rateLimitTooLong(endpoint, total, left))
-  }
-
-  private async waitOutRateLimit(endpoint: string, response: RawResponse): Promise<void> {
-    const wait = rateLimitWait(response)
-    const total = wait + RATE_LIMIT_MARGIN_MS + Math.random() * RATE_LIMIT_JITTER_MS
-    const limit = header(response, 'x-ratelimit-limit')
-    this.windows.delete(endpoint)
-    const left = this.options.deadline.remainingMs
-    if (total < left) {
-      this.options.log.info(
-        `Rate limited by the server on ${endpoint} (HTTP 429${limit ? `, ${limit} calls per window per IP` : ''}): waiting ${seconds(total)} s until the window resets.`
-      )
-    }
-    await this.options.deadline.sleep(total, (remaining) =>
-      this.rateLimitTooLong(endpoint, total, remaining, limit)
-    )
-  }
-
-  private rateLimitTooLong(endpoint: string, wait: number, left: number, limit?: string): string {
-    return `the server's rate limit on ${endpoint}${limit ? ` (${limit} calls per window per IP)` : ''} allows the next call in ${seconds(wait)} s, but only ${seconds(Math.max(0, left))} s are left. Raise timeout-seconds, or post as a user with the api-bypass-rate-limit permission (the bot role has it).`
-  }
-
   private rateLimitedWithoutRetries(endpoint: string, response: RawResponse): RocketChatError {
     const error = this.toError(endpoint, response)
-    error.message = `${error.message} (retries is 0, so the action does not wait for the rate limit window to reset.)`
+    error.message = `${error.message} (${this.names.retries} is 0, so the client does not wait for the rate limit window to reset.)`
     return error
   }
-}
-
-/**
- * How long a 429 asks us to wait. The reset header is in the server's clock; the body's
- * "wait N seconds" is clock-free, so it bounds the header against clock skew.
- */
-export function rateLimitWait(response: RawResponse, now = Date.now()): number {
-  const bodySeconds = Number(/wait (\d+) seconds?/.exec(response.text)?.[1])
-  const byBody = Number.isFinite(bodySeconds) ? bodySeconds * 1000 : undefined
-  const reset = Number(header(response, 'x-ratelimit-reset'))
-  const byHeader = Number.isFinite(reset) && reset > 0 ? reset - now : undefined
-  if (
-    byHeader !== undefined &&
-    byHeader >= 0 &&
-    (byBody === undefined || byHeader <= byBody + 1000)
-  ) {
-    return byHeader
-  }
-  return byBody ?? 60_000
-}
-
-function isRetryable(error: unknown): boolean {
-  // A host that does not exist or a certificate that does not verify will not change in seconds.
-  if (error instanceof NetworkError) return !error.permanent
-  return error instanceof RocketChatError && error.status >= 500
-}
-
-function withAttempts(error: NetworkError | RocketChatError, failures: number): Error {
-  error.message = `${error.message} Gave up after ${failures} attempt${failures === 1 ? '' : 's'}.`
-  return error
-}
-
-function header(response: RawResponse, name: string): string | undefined {
-  const value = response.headers[name]
-  return Array.isArray(value) ? value[0] : value
-}
-
-export function htmlTitle(text: string): string | undefined {
-  return /<title>([^<]*)<\/title>/i.exec(text)?.[1]?.trim() || undefined
-}
-
-function snippet(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim()
-  return flat ? JSON.stringify(flat.length > 120 ? `${flat.slice(0, 120)}…` : flat) : '(empty body)'
 }

@@ -1,11 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { DeadlineError } from './errors.js'
+import { PLAIN_NAMES } from './names.js'
 
-/** The step's time budget (timeout-seconds): every request and wait must end before it does. */
+/** The time budget of a whole task: every request and wait must end before it does. */
 export class Deadline {
   readonly endsAt: number
   constructor(
     readonly totalMs: number,
+    /** What the caller calls this budget, for the error that says it ran out. */
+    readonly name = PLAIN_NAMES.timeout,
     now = Date.now()
   ) {
     this.endsAt = now + totalMs
@@ -18,7 +21,7 @@ export class Deadline {
   /** The error for running out of time; `doing` says what the step was at ("posting to …"). */
   outOfTime(reason: string, doing = ''): DeadlineError {
     return new DeadlineError(
-      `Gave up after timeout-seconds (${seconds(this.totalMs)} s)${doing ? ` ${doing}` : ''}: ${reason}`
+      `Gave up after ${this.name} (${seconds(this.totalMs)} s)${doing ? ` ${doing}` : ''}: ${reason}`
     )
   }
 

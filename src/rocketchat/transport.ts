@@ -1,14 +1,19 @@
 import * as tls from 'node:tls'
 import { Agent, ProxyAgent, request, type Dispatcher, type FormData } from 'undici'
 import { NetworkError, type NetworkFailure } from './errors.js'
+import { PLAIN_NAMES, type SettingNames } from './names.js'
 import { proxyChoice, proxyUrl, redactProxy, type ProxyInfo } from './proxy.js'
 
+export type NetworkNames = Pick<SettingNames, 'serverUrl' | 'caCert' | 'proxy'>
+
 export interface NetworkOptions {
-  /** Proxy URL from the `proxy` input; overrides the environment. */
+  /** Proxy URL chosen by the caller; overrides the environment. */
   proxy?: string
   /** Extra PEM CA certificates to trust, on top of the system ones. */
   caCert?: string
   env?: NodeJS.ProcessEnv
+  /** How errors name the settings behind them. */
+  names?: NetworkNames
 }
 
 const CONNECT_TIMEOUT_MS = 10_000
@@ -16,6 +21,7 @@ const CONNECT_TIMEOUT_MS = 10_000
 // Errors are worded differently through a proxy, and the proxy is logged once, so each
 // dispatcher remembers which proxy it uses without changing what createDispatcher returns.
 const proxies = new WeakMap<Dispatcher, ProxyInfo>()
+const namesOf = new WeakMap<Dispatcher, NetworkNames>()
 
 /** The proxy `dispatcher` sends through, or undefined for a direct connection. */
 export function proxyOf(dispatcher: Dispatcher): ProxyInfo | undefined {
@@ -33,11 +39,14 @@ export function createDispatcher(target: URL, options: NetworkOptions = {}): Dis
     ...(options.caCert && { ca: [...defaultCertificates(), options.caCert] })
   }
   const env = options.env ?? process.env
+  const names = options.names ?? PLAIN_NAMES
   const chosen = options.proxy
-    ? { url: options.proxy, source: 'the proxy input' }
+    ? { url: options.proxy, source: names.proxy }
     : proxyChoice(target, env)
   if (!chosen) {
-    return new Agent({ connect: { ...tlsOptions, timeout: CONNECT_TIMEOUT_MS } })
+    const agent = new Agent({ connect: { ...tlsOptions, timeout: CONNECT_TIMEOUT_MS } })
+    namesOf.set(agent, names)
+    return agent
   }
   const uri = proxyUrl(chosen.url, chosen.source)
   const agent = new ProxyAgent({
@@ -46,6 +55,7 @@ export function createDispatcher(target: URL, options: NetworkOptions = {}): Dis
     proxyTls: { ...tlsOptions, timeout: CONNECT_TIMEOUT_MS }
   })
   proxies.set(agent, { shown: redactProxy(uri), host: uri.host, source: chosen.source })
+  namesOf.set(agent, names)
   return agent
 }
 
@@ -90,12 +100,14 @@ export async function attempt(
     const text = await response.body.text()
     return { status: response.statusCode, headers: response.headers, text }
   } catch (error) {
-    throw toNetworkError(error, options, proxies.get(dispatcher))
+    throw toNetworkError(
+      error,
+      options,
+      namesOf.get(dispatcher) ?? PLAIN_NAMES,
+      proxies.get(dispatcher)
+    )
   }
 }
-
-const TLS_HINT =
-  'If the server uses a private or self-signed CA, pass its certificate in the ca-cert input.'
 
 // What each OpenSSL verification code means for the person reading the log.
 const CERTIFICATE_PROBLEMS: Record<string, string> = {
@@ -116,6 +128,7 @@ const CERTIFICATE_PROBLEMS: Record<string, string> = {
 function toNetworkError(
   error: unknown,
   options: Pick<AttemptOptions, 'url' | 'endpoint' | 'method' | 'timeoutMs'>,
+  names: NetworkNames,
   proxy?: ProxyInfo
 ): NetworkError {
   const err = error as Error & { code?: string; cause?: Error & { code?: string } }
@@ -147,7 +160,7 @@ function toNetworkError(
     return classify(
       'proxy',
       false,
-      `${shown} refused to connect to ${host} (HTTP ${status}): ${reason}. Check the proxy input, or HTTPS_PROXY / HTTP_PROXY / NO_PROXY.`,
+      `${shown} refused to connect to ${host} (HTTP ${status}): ${reason}. Check ${names.proxy}, or HTTPS_PROXY / HTTP_PROXY / NO_PROXY.`,
       // Credentials and policy do not change between retries; an unreachable upstream may.
       status < 500 && status !== 404
     )
@@ -158,7 +171,7 @@ function toNetworkError(
     return classify(
       'dns',
       false,
-      `Could not resolve ${whose} ${hostname} (DNS ${code}). Check ${whose === 'the host' ? 'server-url' : proxy?.source}.`,
+      `Could not resolve ${whose} ${hostname} (DNS ${code}). Check ${whose === 'the host' ? names.serverUrl : proxy?.source}.`,
       // EAI_AGAIN is the resolver timing out, which can pass; ENOTFOUND is an answer.
       code !== 'EAI_AGAIN'
     )
@@ -173,7 +186,7 @@ function toNetworkError(
       : classify(
           'refused',
           false,
-          `Connection refused by ${host}: nothing listens there. Check server-url and that the server is up.`
+          `Connection refused by ${host}: nothing listens there. Check ${names.serverUrl} and that the server is up.`
         )
   }
   if (err.name === 'SecureProxyConnectionError' || code === 'UND_ERR_PRX_TLS') {
@@ -199,7 +212,7 @@ function toNetworkError(
     return classify(
       'tls',
       false,
-      `TLS check of ${host} failed${problem ? `: ${problem}` : ''} (${code}: ${reason}). ${TLS_HINT}`,
+      `TLS check of ${host} failed${problem ? `: ${problem}` : ''} (${code}: ${reason}). If the server uses a private or self-signed CA, pass its certificate in ${names.caCert}.`,
       true
     )
   }

@@ -1,12 +1,23 @@
 import { readFile } from 'node:fs/promises'
 import { FormData } from 'undici'
-import { InputError, quote } from '../errors.js'
-import { megabytes, type LocalFile } from '../files.js'
 import { publicSetting } from './api.js'
 import type { RocketChatClient } from './client.js'
 import { DeadlineError, RocketChatError } from './errors.js'
-import { explainFailure } from './explain.js'
 import type { Logger, Message } from './types.js'
+
+/** A local file to upload, already checked to exist. */
+export interface LocalFile {
+  /** Absolute path. */
+  path: string
+  /** How logs and errors name it (a path relative to where the user works). */
+  shown: string
+  /** The name the server stores and shows. */
+  name: string
+  /** Size in bytes. */
+  size: number
+  /** Media type, as browsers and the server expect it. */
+  type: string
+}
 
 /**
  * The two ways to post a file: `rooms.media` (a temporary upload) then `rooms.mediaConfirm`
@@ -31,15 +42,38 @@ export interface UploadTarget {
   avatar?: string
 }
 
-/** A file that could not be uploaded; the message says which and why. */
+/** A file that could not be uploaded; `cause` says why. */
 export class UploadError extends Error {
   constructor(
     readonly file: LocalFile,
-    reason: string
+    cause: unknown
   ) {
-    super(`Could not upload ${quote(file.shown)}: ${reason}`)
+    super(
+      `Could not upload ${JSON.stringify(file.shown)}: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause }
+    )
     this.name = 'UploadError'
   }
+}
+
+/** A file over the server's own size limit (FileUpload_MaxFileSize), found before uploading. */
+export class FileTooLargeError extends Error {
+  constructor(
+    readonly file: LocalFile,
+    readonly limit: number
+  ) {
+    super(
+      `${JSON.stringify(file.shown)} is ${megabytes(file.size)}, over the server's limit for uploads (FileUpload_MaxFileSize, ${megabytes(limit)}).`
+    )
+    this.name = 'FileTooLargeError'
+  }
+}
+
+/** Sizes as people read them: "12.3 MB", "512 bytes". */
+export function megabytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`
 }
 
 /** The upload route of a server version as /api/info gives it ("major.minor"). */
@@ -78,12 +112,7 @@ export async function planUploads(
   // The server reads zero or less as "no limit".
   const limit = Number(maxSize)
   const tooBig = limit > 0 ? files.find((f) => f.size > limit) : undefined
-  if (tooBig) {
-    throw new InputError(
-      'files',
-      `${quote(tooBig.shown)} is ${megabytes(tooBig.size)}, over the server's limit for uploads (FileUpload_MaxFileSize, ${megabytes(limit)}).`
-    )
-  }
+  if (tooBig) throw new FileTooLargeError(tooBig, limit)
   return { route: uploadRouteFor(version), files }
 }
 
@@ -115,7 +144,7 @@ export async function uploadFiles(
         return upload(client, route, file, target)
       })
     } catch (error) {
-      throw new UploadError(file, explainFailure(error))
+      throw new UploadError(file, error)
     }
     if (message) posted.push(message)
   }

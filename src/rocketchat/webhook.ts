@@ -1,10 +1,10 @@
-import type { Dispatcher } from 'undici'
-import { InputError } from '../errors.js'
-import { htmlTitle, rateLimitWait } from './client.js'
+import { htmlTitle } from './answers.js'
+import type { ClientOptions } from './client.js'
 import { seconds, type Deadline } from './deadline.js'
 import { DeadlineError, NetworkError } from './errors.js'
+import { PLAIN_NAMES, type SettingNames } from './names.js'
+import { backoffMs, RateLimits } from './retry.js'
 import { attempt, type RawResponse } from './transport.js'
-import type { Logger } from './types.js'
 
 /** An incoming webhook of a Rocket.Chat integration: `<server>/hooks/<id>/<token>`. */
 export interface Webhook {
@@ -25,13 +25,18 @@ export interface WebhookMessage {
   tmid?: string
 }
 
-export interface WebhookOptions {
-  dispatcher: Dispatcher
-  deadline: Deadline
-  /** Retries of attempts that certainly did not reach the server, and of 429 answers. */
-  retries: number
-  log: Logger
-  backoffMs?: number
+/** As for the REST client; `retries` covers only attempts that certainly did not reach the server, and 429 answers. */
+export type WebhookOptions = Pick<
+  ClientOptions,
+  'dispatcher' | 'deadline' | 'retries' | 'log' | 'backoffMs' | 'names'
+>
+
+/** A webhook URL that cannot be one; the message never quotes the URL, which is a secret. */
+export class WebhookUrlError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'WebhookUrlError'
+  }
 }
 
 const FORM = 'https://chat.example.com/hooks/<integration id>/<token>'
@@ -40,28 +45,26 @@ const NOT_SHOWN = '(The value is not shown: it is a secret.)'
 const WHAT = 'the incoming webhook'
 const MAX_REQUEST_MS = 60_000
 
-/** Parses the webhook-url input, refusing anything that is not an incoming webhook URL. */
+/** Parses an incoming webhook URL, refusing anything that is not one. */
 export function parseWebhookUrl(raw: string): Webhook {
   let url: URL
   try {
     url = new URL(raw)
   } catch {
-    throw new InputError('webhook-url', `is not a URL; expected ${FORM}. ${NOT_SHOWN}`)
+    throw new WebhookUrlError(`is not a URL; expected ${FORM}. ${NOT_SHOWN}`)
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new InputError(
-      'webhook-url',
+    throw new WebhookUrlError(
       `uses ${url.protocol.slice(0, -1)}; only http and https are supported. ${NOT_SHOWN}`
     )
   }
   if (url.username || url.password) {
-    throw new InputError('webhook-url', `must not contain user credentials. ${NOT_SHOWN}`)
+    throw new WebhookUrlError(`must not contain user credentials. ${NOT_SHOWN}`)
   }
   // The legacy form has the user id between the two: /hooks/<id>/<user id>/<token>.
   const path = /^(.*?)\/hooks\/[^/]+(?:\/[^/]+)?\/[^/]+\/?$/.exec(url.pathname)
   if (!path) {
-    throw new InputError(
-      'webhook-url',
+    throw new WebhookUrlError(
       `is not an incoming webhook URL: expected ${FORM}, as Administration > Integrations shows it. ${NOT_SHOWN}`
     )
   }
@@ -129,7 +132,9 @@ export async function postToWebhook(
   options: WebhookOptions
 ): Promise<void> {
   const { dispatcher, deadline, retries, log } = options
+  const names = options.names ?? PLAIN_NAMES
   const body = JSON.stringify(webhookBody(message))
+  const rateLimits = new RateLimits({ deadline, log, advice: `Raise ${names.timeout}.` })
   let failures = 0
   for (;;) {
     const remaining = deadline.remainingMs
@@ -160,24 +165,20 @@ export async function postToWebhook(
       }
       if (error.permanent || failures >= retries) throw error
       failures += 1
-      const wait = (options.backoffMs ?? 500) * 2 ** (failures - 1)
+      const wait = backoffMs(failures, options.backoffMs ?? 500)
       log.info(`${error.message} Retrying in ${seconds(wait)} s (retry ${failures} of ${retries}).`)
       await sleepWithin(deadline, wait, error.message)
       continue
     }
     if (response.status === 429 && retries > 0) {
-      const wait = rateLimitWait(response) + 250
-      log.info(
-        `Rate limited by the server on ${WHAT} (HTTP 429): waiting ${seconds(wait)} s until the window resets.`
-      )
-      await sleepWithin(deadline, wait, `the server's rate limit on ${WHAT}`)
+      await rateLimits.waitOut(WHAT, response)
       continue
     }
-    return outcome(response, hook)
+    return outcome(response, hook, names)
   }
 }
 
-function outcome(response: RawResponse, hook: Webhook): void {
+function outcome(response: RawResponse, hook: Webhook, names: SettingNames): void {
   const { status, text } = response
   let body: { success?: unknown; error?: unknown } | undefined
   try {
@@ -192,7 +193,7 @@ function outcome(response: RawResponse, hook: Webhook): void {
   const page = htmlTitle(text)
   if (ok) {
     throw fail(
-      `${capital(WHAT)} answered HTTP ${status} without Rocket.Chat's {"success":true}${page ? ` (an HTML page, "${page}")` : ''}: is webhook-url the incoming webhook URL of the server at ${hook.server.host}? The message may not have been posted.`
+      `${capital(WHAT)} answered HTTP ${status} without Rocket.Chat's {"success":true}${page ? ` (an HTML page, "${page}")` : ''}: is ${names.webhookUrl} the incoming webhook URL of the server at ${hook.server.host}? The message may not have been posted.`
     )
   }
   if (page) {
@@ -211,7 +212,7 @@ function outcome(response: RawResponse, hook: Webhook): void {
       `The server at ${hook.server.host} does not accept this webhook (HTTP ${status}${said ? `: "${said}"` : ''}): its id or token is wrong, or the integration was deleted. Copy the URL again from Administration > Integrations.`
     )
   }
-  const explained = EXPLAINED[said]
+  const explained = said === 'error-message-size-exceeded' ? tooLong(names) : EXPLAINED[said]
   throw fail(
     `${capital(WHAT)} refused the message (HTTP ${status}${said ? `: "${said}"` : ''})${explained ? `: ${explained}` : '.'}`
   )
@@ -223,11 +224,13 @@ const EXPLAINED: Record<string, string> = {
     "the integration's user (Post as) may not post in its channel, a private room it is not a member of. Invite that user to the channel.",
   'Not enough permission':
     "alias and avatar need the message-impersonate permission for the integration's user (the bot role has it). Drop alias and avatar, or give the user that role.",
-  'error-message-size-exceeded':
-    "the message is longer than the server's Message_MaxAllowedSize (5000 characters by default). Set max-message-length to the server's limit, or shorten the message.",
   'Invalid href value provided': 'a URL in the attachments is not an absolute http(s) URL.',
   'invalid-channel':
     "the integration's channel does not exist any more. Fix the channel in Administration > Integrations."
+}
+
+function tooLong(names: SettingNames): string {
+  return `the message is longer than the server's Message_MaxAllowedSize (5000 characters by default). Set ${names.maxLength} to the server's limit, or shorten the message.`
 }
 
 function sleepWithin(deadline: Deadline, ms: number, what: string): Promise<void> {

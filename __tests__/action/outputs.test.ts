@@ -1,0 +1,63 @@
+import { describe, expect, it } from '@jest/globals'
+import { messageUrl, outputsOf } from '../../src/action/outputs.js'
+
+const server = new URL('https://chat.example.com/rc')
+
+describe('outputs.ts', () => {
+  it.each([
+    [
+      { id: 'GENERAL', name: 'general', type: 'c' },
+      'https://chat.example.com/rc/channel/general?msg=m1'
+    ],
+    [{ id: 'r2', name: 'deploys', type: 'p' }, 'https://chat.example.com/rc/group/deploys?msg=m1'],
+    [{ id: 'aaabbb', name: 'alice', type: 'd' }, 'https://chat.example.com/rc/direct/aaabbb?msg=m1']
+  ])('links a message in %j', (room, expected) => {
+    expect(messageUrl(server, room, 'm1')).toBe(expected)
+  })
+
+  it('encodes names and ids in the link', () => {
+    expect(messageUrl(server, { id: 'r', name: 'a b/c', type: 'c' }, 'x&y')).toBe(
+      'https://chat.example.com/rc/channel/a%20b%2Fc?msg=x%26y'
+    )
+  })
+
+  it('maps a delivery to every output, with ts as ISO 8601', () => {
+    const outputs = outputsOf(
+      {
+        message: { _id: 'm1', rid: 'GENERAL', ts: '2026-09-10T12:00:00.000Z', tmid: 'parent' },
+        room: { id: 'GENERAL', name: 'general', type: 'c' },
+        threadId: 'parent',
+        parts: 1,
+        action: 'replied'
+      },
+      server
+    )
+    expect(outputs).toEqual({
+      'message-id': 'm1',
+      'room-id': 'GENERAL',
+      'room-name': 'general',
+      'room-type': 'c',
+      'thread-id': 'parent',
+      ts: '2026-09-10T12:00:00.000Z',
+      'message-url': 'https://chat.example.com/rc/channel/general?msg=m1',
+      action: 'replied'
+    })
+  })
+
+  it('reads the ts shapes servers use', () => {
+    const ts = (value: unknown) =>
+      outputsOf(
+        {
+          message: { _id: 'm', rid: 'r', ts: value as string },
+          room: { id: 'r', name: 'n', type: 'c' },
+          threadId: '',
+          parts: 1,
+          action: 'posted'
+        },
+        server
+      ).ts
+    expect(ts(1757505600123)).toBe('2025-09-10T12:00:00.123Z')
+    expect(ts({ $date: 1757505600123 })).toBe('2025-09-10T12:00:00.123Z')
+    expect(ts(undefined)).toBe('')
+  })
+})

@@ -1,0 +1,146 @@
+import { describe, expect, it } from '@jest/globals'
+import { InputError } from '../../src/errors.js'
+import { readSettings } from '../../src/action/settings.js'
+
+const base: Record<string, string> = {
+  'server-url': 'https://chat.example.com/',
+  'auth-token': 'secret-token-value',
+  'user-id': 'aobEdbYhXfu5hkeqG',
+  room: '#general',
+  message: 'hello'
+}
+
+function settingsWith(overrides: Record<string, string>) {
+  const inputs = { ...base, ...overrides }
+  return readSettings((name) => inputs[name] ?? '')
+}
+
+function errorOf(overrides: Record<string, string>): InputError {
+  try {
+    settingsWith(overrides)
+  } catch (error) {
+    expect(error).toBeInstanceOf(InputError)
+    return error as InputError
+  }
+  throw new Error('expected an InputError')
+}
+
+describe('settings.ts', () => {
+  it('reads the minimal inputs with documented defaults', () => {
+    const s = settingsWith({})
+    expect(s.serverUrl.href).toBe('https://chat.example.com/')
+    expect(s.room).toEqual({ kind: 'name', name: 'general', given: '#general' })
+    expect(s.retries).toBe(3)
+    expect(s.timeoutMs).toBe(120_000)
+    expect(s.failOnError).toBe(true)
+    expect(s.dryRun).toBe(false)
+    expect(s.template).toBe(true)
+    expect(s.preset).toBe('auto')
+    expect(s.mentionIf).toEqual(['failure'])
+    expect(s.allowedMentions).toBe('users')
+    expect(s.longMessage).toBe('truncate')
+    expect(s.maxMessageLength).toBeUndefined()
+    expect(s.attachments).toBeUndefined()
+    expect(s.warnings).toEqual([])
+  })
+
+  it('folds "//" in the path, which would otherwise send the token to another host', () => {
+    const url = settingsWith({ 'server-url': 'http://localhost//127.0.0.1:9/' }).serverUrl
+    expect(url.host).toBe('localhost')
+    expect(url.pathname).toBe('/127.0.0.1:9')
+  })
+
+  it('does not quote a server-url with a query, where tokens tend to hide', () => {
+    const error = errorOf({ 'server-url': 'https://chat.example.com/?token=abc123' })
+    expect(error.message).toMatch(/has a query/)
+    expect(error.message).not.toContain('abc123')
+  })
+
+  it('keeps a sub-path and drops trailing slashes', () => {
+    expect(settingsWith({ 'server-url': 'https://example.com/chat///' }).serverUrl.pathname).toBe(
+      '/chat'
+    )
+  })
+
+  it('warns about plain http to a remote host but not to loopback', () => {
+    expect(settingsWith({ 'server-url': 'http://chat.example.com' }).warnings[0]).toMatch(
+      /clear text/
+    )
+    expect(settingsWith({ 'server-url': 'http://127.0.0.1:3000' }).warnings).toEqual([])
+    expect(settingsWith({ 'server-url': 'http://localhost:3000' }).warnings).toEqual([])
+  })
+
+  it.each([
+    [{ 'server-url': '' }, 'server-url', /is required/],
+    [{ 'server-url': 'chat.example.com' }, 'server-url', /"chat.example.com" is not a URL/],
+    [{ 'server-url': 'ftp://chat.example.com' }, 'server-url', /only http and https/],
+    [{ 'server-url': 'https://u:p@chat.example.com' }, 'server-url', /credentials/],
+    [{ 'auth-token': '' }, 'auth-token', /is required/],
+    [{ 'user-id': '' }, 'user-id', /is required/],
+    [{ room: '' }, 'room', /is required/],
+    [{ room: '#' }, 'room', /channel name/],
+    [{ room: '@' }, 'room', /username/],
+    [{ room: '#two words' }, 'room', /white space/],
+    [{ retries: 'three' }, 'retries', /"three" is not a whole number/],
+    [{ retries: '99' }, 'retries', /out of range/],
+    [{ 'timeout-seconds': '0' }, 'timeout-seconds', /out of range/],
+    [{ 'fail-on-error': 'yes' }, 'fail-on-error', /"yes" is not a boolean/],
+    [{ 'dry-run': '1' }, 'dry-run', /not a boolean/],
+    [{ preset: 'fancy' }, 'preset', /"fancy" is not one of auto, status, release, none/],
+    [{ 'long-message': 'wrap' }, 'long-message', /truncate, split, fail/],
+    [{ 'allowed-mentions': 'some' }, 'allowed-mentions', /users, none, all/],
+    [{ 'mention-if': 'failure,sometimes' }, 'mention-if', /"sometimes"/],
+    [{ emoji: 'not an emoji!' }, 'emoji', /short code/],
+    [{ avatar: 'javascript:alert(1)' }, 'avatar', /not an image URL/],
+    [{ 'thread-broadcast': 'true' }, 'thread-broadcast', /thread-id is empty/],
+    [{ proxy: 'socks5://proxy:1080' }, 'proxy', /not an http\(s\) proxy URL/],
+    [{ 'ca-cert': '/no/such/file.pem' }, 'ca-cert', /neither PEM text nor a readable file/],
+    [{ attachments: '{"title": }' }, 'attachments', /line 1, column 11/]
+  ])('rejects %j naming the input', (overrides, input, expected) => {
+    const error = errorOf(overrides)
+    expect(error.input).toBe(input)
+    expect(error.message).toMatch(new RegExp(`^Input "${input}": `))
+    expect(error.message).toMatch(expected)
+  })
+
+  it('never quotes the token in an error', () => {
+    const error = errorOf({ room: '', 'auth-token': 'secret-token-value' })
+    expect(error.message).not.toContain('secret-token-value')
+  })
+
+  it('remembers fail-on-error when a later input is bad', () => {
+    expect(errorOf({ 'fail-on-error': 'false', retries: 'x' }).failOnError).toBe(false)
+  })
+
+  it('needs no credentials for a dry run', () => {
+    const s = settingsWith({ 'dry-run': 'true', 'auth-token': '', 'user-id': '' })
+    expect(s.dryRun).toBe(true)
+  })
+
+  it('normalises emoji and room forms', () => {
+    expect(settingsWith({ emoji: 'rocket' }).emoji).toBe(':rocket:')
+    expect(settingsWith({ emoji: ':rocket:' }).emoji).toBe(':rocket:')
+    expect(settingsWith({ room: '@alice' }).room).toEqual({
+      kind: 'user',
+      username: 'alice',
+      given: '@alice'
+    })
+    expect(settingsWith({ room: 'GENERAL' }).room).toEqual({
+      kind: 'id-or-name',
+      value: 'GENERAL',
+      given: 'GENERAL'
+    })
+  })
+
+  it('accepts one attachment object or an array', () => {
+    expect(settingsWith({ attachments: '{"title":"a"}' }).attachments).toEqual([{ title: 'a' }])
+    expect(settingsWith({ attachments: '[{"title":"a"},{"text":"b"}]' }).attachments).toHaveLength(
+      2
+    )
+  })
+
+  it('reads ca-cert as PEM text', () => {
+    const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----'
+    expect(settingsWith({ 'ca-cert': pem }).caCert).toBe(pem)
+  })
+})

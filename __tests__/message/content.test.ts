@@ -1,0 +1,254 @@
+import { describe, expect, it } from '@jest/globals'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { readWorkflowContext } from '../../src/action/context.js'
+import type { WorkflowContext } from '../../src/message/context.js'
+import { buildContent, mentionPrefix, type ContentOptions } from '../../src/message/content.js'
+import { ZWSP } from '../../src/message/neutralise.js'
+
+const EVENTS = fileURLToPath(new URL('../fixtures/events/', import.meta.url))
+
+function context(event: 'push' | 'pull_request' | 'release', status = 'failure'): WorkflowContext {
+  const refs = {
+    push: 'refs/heads/master',
+    pull_request: 'refs/pull/2/merge',
+    release: 'refs/tags/0.0.1'
+  }
+  return readWorkflowContext(
+    {
+      GITHUB_EVENT_NAME: event,
+      GITHUB_EVENT_PATH: join(EVENTS, `${event}.json`),
+      GITHUB_REPOSITORY: 'Codertocat/Hello-World',
+      GITHUB_REF: refs[event],
+      GITHUB_SHA: '6113728f27ae82c7b1a177c8d03f9e96e0adf246',
+      GITHUB_ACTOR: 'Codertocat',
+      GITHUB_WORKFLOW: 'CI',
+      GITHUB_JOB: 'build',
+      GITHUB_RUN_ID: '1658821493',
+      GITHUB_RUN_NUMBER: '42',
+      DEPLOY_ENV: 'staging',
+      GITHUB_TOKEN: 'ghs_secret'
+    },
+    status
+  )
+}
+
+function options(overrides: Partial<ContentOptions> = {}): ContentOptions {
+  return {
+    message: '',
+    alias: '',
+    template: true,
+    preset: 'auto',
+    allowedMentions: 'users',
+    mention: '',
+    mentionIf: ['failure'],
+    maxLength: 5000,
+    ...overrides
+  }
+}
+
+function build(overrides: Partial<ContentOptions>, ctx = context('push'), warnings: string[] = []) {
+  return buildContent(options(overrides), ctx, (msg) => warnings.push(msg))
+}
+
+describe('buildContent', () => {
+  it('renders the message and alias from the workflow context', () => {
+    const out = build({
+      message: '{{ github.workflow }} on {{ branch }} ({{ sha7 }}): {{ job.status }}',
+      alias: '{{ github.actor }} CI'
+    })
+    expect(out).toEqual({ text: 'CI on master (6113728): failure', alias: 'Codertocat CI' })
+  })
+
+  it('posts text literally when template is false', () => {
+    const out = build({
+      message: '{{ github.sha }} {{#x}}',
+      alias: '{{a}}',
+      attachments: [{ title: '{{ b }}' }],
+      template: false
+    })
+    expect(out).toEqual({
+      text: '{{ github.sha }} {{#x}}',
+      alias: '{{a}}',
+      attachments: [{ title: '{{ b }}' }]
+    })
+  })
+
+  it('renders attachments, naming the leaf in errors', () => {
+    const out = build(
+      { attachments: [{ title: '{{ pr_title }}', text: '{{ commit_message }}' }] },
+      context('pull_request')
+    )
+    expect(out.attachments).toEqual([
+      { title: 'Update the README with new information.', text: '' }
+    ])
+    expect(() => build({ attachments: [{ fields: [{ title: 't', value: '{{ x' }] }] })).toThrow(
+      'Input "attachments[0].fields[0].value": template syntax error at line 1, column 1'
+    )
+    expect(() => build({ message: 'ok\n{{#a}}' })).toThrow(
+      'Input "message": template syntax error at line 2, column 1'
+    )
+    expect(() => build({ alias: '{{/a}}' })).toThrow('Input "alias": template syntax error')
+  })
+
+  it('warns about placeholders that are not in the context', () => {
+    const warnings: string[] = []
+    build({ message: 'Hi {{ github.event.nope }}' }, context('push'), warnings)
+    expect(warnings).toEqual([
+      'message: {{ github.event.nope }} at line 1, column 4 is not in the workflow context; it renders empty.'
+    ])
+  })
+
+  it('never exposes secrets through env', () => {
+    expect(build({ message: '{{ env.DEPLOY_ENV }}:{{ env.GITHUB_TOKEN }}' }).text).toBe('staging:')
+  })
+
+  describe('template file', () => {
+    const templateFile = {
+      message: 'From file: {{ branch }}',
+      alias: 'File bot',
+      attachments: [{ title: '{{ github.workflow }}' }],
+      path: 'ci/notify.yml'
+    }
+
+    it('supplies message, alias and attachments', () => {
+      expect(build({ templateFile })).toEqual({
+        text: 'From file: master',
+        alias: 'File bot',
+        attachments: [{ title: 'CI' }]
+      })
+    })
+
+    it('loses to explicit inputs, each on its own', () => {
+      expect(build({ templateFile, message: 'Input {{ sha7 }}' })).toEqual({
+        text: 'Input 6113728',
+        alias: 'File bot',
+        attachments: [{ title: 'CI' }]
+      })
+      expect(
+        build({ templateFile, alias: 'Input bot', attachments: [{ title: 'input' }] })
+      ).toEqual({
+        text: 'From file: master',
+        alias: 'Input bot',
+        attachments: [{ title: 'input' }]
+      })
+    })
+
+    it('names the file and the part of it in errors and warnings', () => {
+      expect(() => build({ templateFile: { ...templateFile, message: '{{#open}}' } })).toThrow(
+        'Input "template-file": ci/notify.yml message: template syntax error at line 1, column 1'
+      )
+      expect(() =>
+        build({ templateFile: { attachments: [{ title: '{{/x}}' }], path: 'ci/notify.yml' } })
+      ).toThrow('Input "template-file": ci/notify.yml attachments[0].title: template syntax error')
+      const warnings: string[] = []
+      build({ templateFile: { alias: '{{ nope }}', path: 'n.json' } }, context('push'), warnings)
+      expect(warnings[0]).toMatch(/^template-file n\.json alias: \{\{ nope \}\}/)
+    })
+  })
+
+  describe('presets', () => {
+    it('auto: no message or attachments posts the status message', () => {
+      const out = build({})
+      expect(out.text).toMatch(/^❌ \*Failed\*: CI \/ build on master in /)
+      expect(out.attachments?.[0]).toMatchObject({ color: '#d40e0d', title: 'CI #42' })
+      expect(out.alias).toBe('')
+    })
+
+    it('auto: a release event posts the release message', () => {
+      const out = build({}, context('release', 'success'))
+      expect(out.text).toMatch(/^🚀 New release: /)
+    })
+
+    it('auto: a message, attachments or a template file with either means no preset', () => {
+      expect(build({ message: 'hi' })).toEqual({ text: 'hi', alias: '' })
+      expect(build({ attachments: [{ title: 'a' }] })).toEqual({
+        text: '',
+        alias: '',
+        attachments: [{ title: 'a' }]
+      })
+      expect(build({ templateFile: { message: 'file' } })).toEqual({ text: 'file', alias: '' })
+      // An alias alone is not content: the preset still posts, under that alias.
+      const aliasOnly = build({ alias: 'Bot' })
+      expect(aliasOnly.alias).toBe('Bot')
+      expect(aliasOnly.text).toMatch(/^❌ \*Failed\*/)
+    })
+
+    it('status with a message: the message replaces the preset line, attachments follow its card', () => {
+      const out = build({
+        preset: 'status',
+        message: 'Deploy {{ env.DEPLOY_ENV }}',
+        attachments: [{ title: 'extra' }]
+      })
+      expect(out.text).toBe('Deploy staging')
+      expect(out.attachments).toHaveLength(2)
+      expect(out.attachments?.[0]).toMatchObject({ title: 'CI #42' })
+      expect(out.attachments?.[1]).toEqual({ title: 'extra' })
+    })
+
+    it('release on another event warns and posts the status message', () => {
+      const warnings: string[] = []
+      const out = build({ preset: 'release' }, context('push'), warnings)
+      expect(out.text).toMatch(/^❌ \*Failed\*/)
+      expect(warnings).toEqual([
+        'preset "release" needs a release event, but this run was triggered by "push"; posting the status message instead.'
+      ])
+    })
+
+    it('none with nothing given produces empty content (main.ts reports it)', () => {
+      expect(build({ preset: 'none' })).toEqual({ text: '', alias: '' })
+    })
+
+    it('values from the event are neutralised; allowedMentions is honoured', () => {
+      const ctx = context('pull_request')
+      ;(ctx.github.event.pull_request as Record<string, unknown>).title = '@all ship it'
+      ctx.pr_title = '@all ship it'
+      const out = build({}, ctx)
+      const fields = out.attachments?.[0].fields as { title: string; value: string }[]
+      expect(fields.find((f) => f.title === 'Pull request')?.value).toContain(`@${ZWSP}all ship it`)
+      expect(build({ message: '{{ pr_title }}', allowedMentions: 'all' }, ctx).text).toBe(
+        '@all ship it'
+      )
+    })
+  })
+
+  describe('mention', () => {
+    it('is prepended when the status matches mentionIf, and trusted', () => {
+      expect(build({ message: 'Build broke', mention: '@all @ops' }).text).toBe(
+        '@all @ops Build broke'
+      )
+      expect(build({ message: 'ok', mention: '@ops' }, context('push', 'success')).text).toBe('ok')
+      expect(
+        build(
+          { message: 'ok', mention: '@ops', mentionIf: ['success', 'failure'] },
+          context('push', 'success')
+        ).text
+      ).toBe('@ops ok')
+      expect(
+        build(
+          { message: 'ok', mention: '@ops', mentionIf: ['always'] },
+          context('push', 'cancelled')
+        ).text
+      ).toBe('@ops ok')
+    })
+
+    it('goes in front of a preset, and alone when there is only an attachment', () => {
+      expect(build({ mention: '@ops' }).text).toMatch(/^@ops ❌ \*Failed\*/)
+      expect(build({ mention: '@ops', attachments: [{ title: 'a' }] }).text).toBe('@ops')
+    })
+
+    it('leaves room for itself when release notes are trimmed', () => {
+      const ctx = context('release', 'failure')
+      ;(ctx.github.event.release as Record<string, unknown>).body = 'note '.repeat(3000)
+      const out = build({ mention: '@release-team', maxLength: 1000 }, ctx)
+      expect(out.text.startsWith('@release-team 🚀 New release')).toBe(true)
+      expect(out.text.length).toBeLessThanOrEqual(1000)
+    })
+
+    it('mentionPrefix matches statuses case-insensitively', () => {
+      expect(mentionPrefix({ mention: ' @ops ', mentionIf: ['Failure'] }, 'FAILURE')).toBe('@ops')
+      expect(mentionPrefix({ mention: '', mentionIf: ['always'] }, 'failure')).toBe('')
+      expect(mentionPrefix({ mention: '@ops', mentionIf: [] }, 'failure')).toBe('')
+    })
+  })
+})

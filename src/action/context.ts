@@ -1,0 +1,167 @@
+import { readFileSync } from 'node:fs'
+import {
+  firstLine,
+  record,
+  str,
+  urlPath,
+  type GithubContext,
+  type WorkflowContext
+} from '../message/context.js'
+
+// Credentials the runner hands to every step, and names that usually hold one. A
+// template must never be able to print them into a chat room.
+// AUTH(?!OR) keeps COMMIT_AUTHOR-style names readable while hiding *_AUTH and AUTH_*.
+const HIDDEN_ENV_PREFIXES = ['ACTIONS_', 'INPUT_']
+const SECRET_NAME =
+  /TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|KEY|CREDENTIAL|AUTH(?!OR)|PRIVATE|COOKIE|SESSION|(^|_)PAT($|_)/i
+// Values that are credentials whatever the variable is called: a URL with user:password@
+// (also curl's scheme-less proxy form) and an incoming webhook URL, whose path is its token.
+const CREDENTIAL_VALUE = [
+  /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:[^/\s@]+@/i,
+  /^[^/\s:@]+:[^/\s@]+@[^\s@]+$/,
+  /\/hooks\/[^/\s]+\/[^/\s]+/
+]
+
+/**
+ * Reads GITHUB_* / RUNNER_* variables and the event file once. `secrets` are values the
+ * action masks (its token, the webhook URL, proxy passwords): no `env` entry may carry one.
+ */
+export function readWorkflowContext(
+  env: NodeJS.ProcessEnv,
+  jobStatus: string,
+  secrets: readonly string[] = []
+): WorkflowContext {
+  const event = readEvent(env.GITHUB_EVENT_PATH)
+  const get = (name: string): string => env[name] ?? ''
+
+  const eventRepo = record(event.repository)
+  const repository = get('GITHUB_REPOSITORY') || str(eventRepo.full_name)
+  const ref = get('GITHUB_REF')
+  const github: GithubContext = {
+    repository,
+    repository_owner: get('GITHUB_REPOSITORY_OWNER') || repository.split('/')[0] || '',
+    ref,
+    ref_name: get('GITHUB_REF_NAME') || ref.replace(/^refs\/(heads|tags|pull)\//, ''),
+    ref_type: get('GITHUB_REF_TYPE') || refType(ref),
+    sha: get('GITHUB_SHA'),
+    actor: get('GITHUB_ACTOR'),
+    triggering_actor: get('GITHUB_TRIGGERING_ACTOR') || get('GITHUB_ACTOR'),
+    workflow: get('GITHUB_WORKFLOW'),
+    job: get('GITHUB_JOB'),
+    run_id: get('GITHUB_RUN_ID'),
+    run_number: get('GITHUB_RUN_NUMBER'),
+    run_attempt: get('GITHUB_RUN_ATTEMPT'),
+    event_name: get('GITHUB_EVENT_NAME'),
+    // Same defaults as @actions/github's Context, so github.com works without them.
+    server_url: trimSlash(get('GITHUB_SERVER_URL') || 'https://github.com'),
+    api_url: trimSlash(get('GITHUB_API_URL') || 'https://api.github.com'),
+    head_ref: get('GITHUB_HEAD_REF'),
+    base_ref: get('GITHUB_BASE_REF'),
+    event
+  }
+  return {
+    github,
+    job: { status: jobStatus },
+    runner: { os: get('RUNNER_OS'), arch: get('RUNNER_ARCH'), name: get('RUNNER_NAME') },
+    env: safeEnv(env, secrets),
+    ...derive(github)
+  }
+}
+
+/** The environment minus credentials, as `env` in templates. */
+export function safeEnv(
+  env: NodeJS.ProcessEnv,
+  secrets: readonly string[] = []
+): Record<string, string> {
+  const known = secrets.filter((secret) => secret.length >= 4)
+  const out: Record<string, string> = {}
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined || isSecretName(name)) continue
+    if (CREDENTIAL_VALUE.some((re) => re.test(value))) continue
+    if (known.some((secret) => value.includes(secret))) continue
+    out[name] = value
+  }
+  return out
+}
+
+/** True for variable names templates may not read. */
+export function isSecretName(name: string): boolean {
+  const upper = name.toUpperCase()
+  return HIDDEN_ENV_PREFIXES.some((prefix) => upper.startsWith(prefix)) || SECRET_NAME.test(name)
+}
+
+type Derived = Omit<WorkflowContext, 'github' | 'job' | 'runner' | 'env'>
+
+function derive(github: GithubContext): Derived {
+  const { event, server_url: server, repository } = github
+  const repoUrl = repository ? `${server}/${repository}` : ''
+  const pr = record(event.pull_request)
+  const isPr = Object.keys(pr).length > 0
+  const prNumber = isPr ? str(pr.number) : ''
+  const headSha = (isPr && str(record(pr.head).sha)) || github.sha
+  const headCommit = record(event.head_commit)
+  const release = record(event.release)
+  const releaseTag = str(release.tag_name)
+  const tag = releaseTag || (github.ref_type === 'tag' ? github.ref_name : '')
+
+  let branch = ''
+  if (isPr) branch = str(record(pr.head).ref) || github.head_ref
+  else if (github.ref.startsWith('refs/heads/')) branch = github.ref_name
+
+  return {
+    run_url: repoUrl && github.run_id ? `${repoUrl}/actions/runs/${github.run_id}` : '',
+    commit_url: repoUrl && headSha ? `${repoUrl}/commit/${headSha}` : '',
+    compare_url: compareUrl(repoUrl, event, pr),
+    pr_url: repoUrl && prNumber ? `${repoUrl}/pull/${prNumber}` : '',
+    pr_title: isPr ? str(pr.title) : '',
+    pr_number: prNumber,
+    pr_author: isPr ? str(record(pr.user).login) : '',
+    head_sha: headSha,
+    sha7: headSha.slice(0, 7),
+    commit_message: firstLine(str(headCommit.message)),
+    commit_author: str(record(headCommit.author).name),
+    branch,
+    tag,
+    repository_url: repoUrl,
+    actor_url: github.actor ? `${server}/${github.actor}` : '',
+    release_name: str(release.name) || releaseTag,
+    release_tag: releaseTag,
+    release_url: repoUrl && releaseTag ? `${repoUrl}/releases/tag/${urlPath(releaseTag)}` : ''
+  }
+}
+
+// Every link is built from GITHUB_SERVER_URL, not copied from the payload, so links
+// stay on the GitHub Enterprise host; only the revision range is taken from `compare`.
+function compareUrl(
+  repoUrl: string,
+  event: Record<string, unknown>,
+  pr: Record<string, unknown>
+): string {
+  if (!repoUrl) return ''
+  const compare = str(event.compare)
+  const range = /\/compare\/(.+)$/.exec(compare)?.[1]
+  if (range) return `${repoUrl}/compare/${range}`
+  const base = str(record(pr.base).sha)
+  const head = str(record(pr.head).sha)
+  return base && head ? `${repoUrl}/compare/${base}...${head}` : ''
+}
+
+function readEvent(path: string | undefined): Record<string, unknown> {
+  if (!path) return {}
+  try {
+    return record(JSON.parse(readFileSync(path, 'utf8')))
+  } catch {
+    // Local runs and tests often have no event file; templates then see an empty event.
+    return {}
+  }
+}
+
+function refType(ref: string): string {
+  if (ref.startsWith('refs/tags/')) return 'tag'
+  if (ref.startsWith('refs/heads/')) return 'branch'
+  return ''
+}
+
+function trimSlash(url: string): string {
+  return url.replace(/\/+$/, '')
+}

@@ -1,0 +1,54 @@
+import { fitText } from '../message/fit.js'
+import { DEFAULT_MAX_LENGTH } from '../message/length.js'
+import { publicSetting } from '../rocketchat/api.js'
+import type { RocketChatClient } from '../rocketchat/client.js'
+import type { Logger } from '../rocketchat/types.js'
+import type { DeliveryOptions } from './options.js'
+
+/**
+ * The longest text the server takes. Message_MaxAllowedSize is only read when the text
+ * could exceed the default, so a short message costs no extra request.
+ */
+export async function messageLimit(
+  client: RocketChatClient,
+  options: Pick<DeliveryOptions, 'maxMessageLength'>,
+  text: string
+): Promise<number> {
+  if (options.maxMessageLength !== undefined) return options.maxMessageLength
+  if (text.length <= DEFAULT_MAX_LENGTH) return DEFAULT_MAX_LENGTH
+  return (await serverLimit(client)) ?? DEFAULT_MAX_LENGTH
+}
+
+/** The server's Message_MaxAllowedSize, or undefined when it does not say. */
+export async function serverLimit(client: RocketChatClient): Promise<number | undefined> {
+  const value = Number(await publicSetting(client, 'Message_MaxAllowedSize'))
+  return Number.isInteger(value) && value > 0 ? value : undefined
+}
+
+/**
+ * After a too-long refusal (which stores nothing), the limit learned from the server, when
+ * it is below the one the text was fitted to; undefined when refitting cannot help.
+ */
+export async function learnedLimit(
+  client: RocketChatClient,
+  options: Pick<DeliveryOptions, 'maxMessageLength'>,
+  tooLong: boolean,
+  limit: number
+): Promise<number | undefined> {
+  if (!tooLong || options.maxMessageLength !== undefined) return undefined
+  const learned = await serverLimit(client)
+  return learned !== undefined && learned < limit ? learned : undefined
+}
+
+/** The parts to post of `text` under `limit`, saying in the log what was done to it. */
+export function fitToLimit(
+  text: string,
+  limit: number,
+  options: Pick<DeliveryOptions, 'longMessage'>,
+  runUrl: string,
+  log: Logger
+): string[] {
+  const fitted = fitText(text, limit, options.longMessage, runUrl)
+  if (fitted.note) log.info(fitted.cut ? `${fitted.note} Full text:\n${text}` : fitted.note)
+  return fitted.parts
+}
