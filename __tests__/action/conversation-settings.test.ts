@@ -1,6 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { InputError } from '../../src/errors.js'
-import { readSettings } from '../../src/action/settings.js'
+import { inputErrorOf, settingsFrom } from '../helpers/settings.js'
 
 const HOOK = 'https://chat.example.com/hooks/cXySNoFWsngLCCmhX/bBaDGBbQfQbbfHOFy_GU5r-K'
 
@@ -13,19 +12,8 @@ const rest: Record<string, string> = {
 }
 const hook: Record<string, string> = { 'webhook-url': HOOK, message: 'hello' }
 
-function read(inputs: Record<string, string>) {
-  return readSettings((name) => inputs[name] ?? '')
-}
-
-function errorOf(inputs: Record<string, string>): InputError {
-  try {
-    read(inputs)
-  } catch (error) {
-    expect(error).toBeInstanceOf(InputError)
-    return error as InputError
-  }
-  throw new Error('expected an InputError')
-}
+const read = settingsFrom
+const errorOf = inputErrorOf
 
 describe('settings.ts: conversation inputs', () => {
   it('defaults to a new message, no reaction, no files, 10 MB', () => {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { InputError } from '../../src/errors.js'
-import { readSettings } from '../../src/action/settings.js'
+import { inputErrorOf, settingsFrom } from '../helpers/settings.js'
 
 const base: Record<string, string> = {
   'server-url': 'https://chat.example.com/',
@@ -10,20 +9,8 @@ const base: Record<string, string> = {
   message: 'hello'
 }
 
-function settingsWith(overrides: Record<string, string>) {
-  const inputs = { ...base, ...overrides }
-  return readSettings((name) => inputs[name] ?? '')
-}
-
-function errorOf(overrides: Record<string, string>): InputError {
-  try {
-    settingsWith(overrides)
-  } catch (error) {
-    expect(error).toBeInstanceOf(InputError)
-    return error as InputError
-  }
-  throw new Error('expected an InputError')
-}
+const settingsWith = (overrides: Record<string, string>) => settingsFrom({ ...base, ...overrides })
+const errorOf = (overrides: Record<string, string>) => inputErrorOf({ ...base, ...overrides })
 
 describe('settings.ts', () => {
   it('reads the minimal inputs with documented defaults', () => {
