@@ -31486,7 +31486,11 @@ async function sendMessageOnce(client, message) {
     // would make a re-run post it a second time.
     return (await sendWithId(client, message)).message;
 }
-/** The real server's answer to a client `_id` that already exists (see rocketchat-api.md 3.2). */
+/**
+ * The real server's answer when it stores nothing for a message: `sendMessage` returns
+ * undefined (apps/meteor/app/lib/server/functions/sendMessage.ts) and the chat.sendMessage
+ * route (apps/meteor/app/api/server/v1/chat.ts, 6.x-8.x) reads `.starred` of it.
+ */
 function isDuplicateIdError(error) {
     return (error instanceof RocketChatError &&
         error.status === 400 &&

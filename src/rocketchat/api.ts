@@ -103,7 +103,11 @@ export async function sendMessageOnce(
   return (await sendWithId(client, message)).message
 }
 
-/** The real server's answer to a client `_id` that already exists (see rocketchat-api.md 3.2). */
+/**
+ * The real server's answer when it stores nothing for a message: `sendMessage` returns
+ * undefined (apps/meteor/app/lib/server/functions/sendMessage.ts) and the chat.sendMessage
+ * route (apps/meteor/app/api/server/v1/chat.ts, 6.x-8.x) reads `.starred` of it.
+ */
 export function isDuplicateIdError(error: unknown): boolean {
   return (
     error instanceof RocketChatError &&

@@ -210,7 +210,11 @@ export const INTEGRATIONS = {
   }
 }
 
-/** Server settings and their defaults on a fresh 8.x server (section 10 of rocketchat-api.md). */
+/**
+ * Server settings and their defaults on a fresh server, as registered in RocketChat/Rocket.Chat
+ * `apps/meteor/server/settings/`: message.ts at 06075935, threads.ts at 721a1541, e2e.ts at
+ * 1702e0fa, file-upload.ts at 014c0860, rate.ts at 85f6fa3f. `Site_Url` is the fake's own value.
+ */
 export const DEFAULT_SETTINGS = {
   Message_MaxAllowedSize: 5000,
   Threads_enabled: true,
