@@ -12,7 +12,6 @@ module.exports = __nccwpck_require__(218);
 /***/ 218:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
 var net = __nccwpck_require__(9278);
@@ -276,7 +275,7 @@ if (process.env.NODE_DEBUG && /\btunnel\b/.test(process.env.NODE_DEBUG)) {
 } else {
   debug = function() {};
 }
-__webpack_unused_export__ = debug; // for test
+exports.debug = debug; // for test
 
 
 /***/ }),
@@ -284,7 +283,6 @@ __webpack_unused_export__ = debug; // for test
 /***/ 6752:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
 const Client = __nccwpck_require__(3701)
@@ -312,29 +310,29 @@ const createRedirectInterceptor = __nccwpck_require__(5092)
 
 Object.assign(Dispatcher.prototype, api)
 
-__webpack_unused_export__ = Dispatcher
-__webpack_unused_export__ = Client
-__webpack_unused_export__ = Pool
-__webpack_unused_export__ = BalancedPool
-module.exports.g6 = Agent
-module.exports.kT = ProxyAgent
-__webpack_unused_export__ = EnvHttpProxyAgent
-__webpack_unused_export__ = RetryAgent
-__webpack_unused_export__ = RetryHandler
+module.exports.Dispatcher = Dispatcher
+module.exports.Client = Client
+module.exports.Pool = Pool
+module.exports.BalancedPool = BalancedPool
+module.exports.Agent = Agent
+module.exports.ProxyAgent = ProxyAgent
+module.exports.EnvHttpProxyAgent = EnvHttpProxyAgent
+module.exports.RetryAgent = RetryAgent
+module.exports.RetryHandler = RetryHandler
 
-__webpack_unused_export__ = DecoratorHandler
-__webpack_unused_export__ = RedirectHandler
-__webpack_unused_export__ = createRedirectInterceptor
-__webpack_unused_export__ = {
+module.exports.DecoratorHandler = DecoratorHandler
+module.exports.RedirectHandler = RedirectHandler
+module.exports.createRedirectInterceptor = createRedirectInterceptor
+module.exports.interceptors = {
   redirect: __nccwpck_require__(1514),
   retry: __nccwpck_require__(2026),
   dump: __nccwpck_require__(8060),
   dns: __nccwpck_require__(379)
 }
 
-__webpack_unused_export__ = buildConnector
-__webpack_unused_export__ = errors
-__webpack_unused_export__ = {
+module.exports.buildConnector = buildConnector
+module.exports.errors = errors
+module.exports.util = {
   parseHeaders: util.parseHeaders,
   headerNameToString: util.headerNameToString
 }
@@ -388,11 +386,11 @@ function makeDispatcher (fn) {
   }
 }
 
-__webpack_unused_export__ = setGlobalDispatcher
-__webpack_unused_export__ = getGlobalDispatcher
+module.exports.setGlobalDispatcher = setGlobalDispatcher
+module.exports.getGlobalDispatcher = getGlobalDispatcher
 
 const fetchImpl = (__nccwpck_require__(4398).fetch)
-__webpack_unused_export__ = async function fetch (init, options = undefined) {
+module.exports.fetch = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
   } catch (err) {
@@ -403,57 +401,57 @@ __webpack_unused_export__ = async function fetch (init, options = undefined) {
     throw err
   }
 }
-/* unused reexport */ __nccwpck_require__(660).Headers
-/* unused reexport */ __nccwpck_require__(9051).Response
-/* unused reexport */ __nccwpck_require__(9967).Request
+module.exports.Headers = __nccwpck_require__(660).Headers
+module.exports.Response = __nccwpck_require__(9051).Response
+module.exports.Request = __nccwpck_require__(9967).Request
 module.exports.FormData = __nccwpck_require__(5910).FormData
-__webpack_unused_export__ = globalThis.File ?? (__nccwpck_require__(4573).File)
-/* unused reexport */ __nccwpck_require__(8355).FileReader
+module.exports.File = globalThis.File ?? (__nccwpck_require__(4573).File)
+module.exports.FileReader = __nccwpck_require__(8355).FileReader
 
 const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(1059)
 
-__webpack_unused_export__ = setGlobalOrigin
-__webpack_unused_export__ = getGlobalOrigin
+module.exports.setGlobalOrigin = setGlobalOrigin
+module.exports.getGlobalOrigin = getGlobalOrigin
 
 const { CacheStorage } = __nccwpck_require__(3245)
 const { kConstruct } = __nccwpck_require__(109)
 
 // Cache & CacheStorage are tightly coupled with fetch. Even if it may run
 // in an older version of Node, it doesn't have any use without fetch.
-__webpack_unused_export__ = new CacheStorage(kConstruct)
+module.exports.caches = new CacheStorage(kConstruct)
 
 const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(9061)
 
-__webpack_unused_export__ = deleteCookie
-__webpack_unused_export__ = getCookies
-__webpack_unused_export__ = getSetCookies
-__webpack_unused_export__ = setCookie
+module.exports.deleteCookie = deleteCookie
+module.exports.getCookies = getCookies
+module.exports.getSetCookies = getSetCookies
+module.exports.setCookie = setCookie
 
 const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(1900)
 
-__webpack_unused_export__ = parseMIMEType
-__webpack_unused_export__ = serializeAMimeType
+module.exports.parseMIMEType = parseMIMEType
+module.exports.serializeAMimeType = serializeAMimeType
 
 const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(5188)
-/* unused reexport */ __nccwpck_require__(3726).WebSocket
-__webpack_unused_export__ = CloseEvent
-__webpack_unused_export__ = ErrorEvent
-__webpack_unused_export__ = MessageEvent
+module.exports.WebSocket = __nccwpck_require__(3726).WebSocket
+module.exports.CloseEvent = CloseEvent
+module.exports.ErrorEvent = ErrorEvent
+module.exports.MessageEvent = MessageEvent
 
-module.exports.Em = makeDispatcher(api.request)
-__webpack_unused_export__ = makeDispatcher(api.stream)
-__webpack_unused_export__ = makeDispatcher(api.pipeline)
-__webpack_unused_export__ = makeDispatcher(api.connect)
-__webpack_unused_export__ = makeDispatcher(api.upgrade)
+module.exports.request = makeDispatcher(api.request)
+module.exports.stream = makeDispatcher(api.stream)
+module.exports.pipeline = makeDispatcher(api.pipeline)
+module.exports.connect = makeDispatcher(api.connect)
+module.exports.upgrade = makeDispatcher(api.upgrade)
 
-__webpack_unused_export__ = MockClient
-__webpack_unused_export__ = MockPool
-__webpack_unused_export__ = MockAgent
-__webpack_unused_export__ = mockErrors
+module.exports.MockClient = MockClient
+module.exports.MockPool = MockPool
+module.exports.MockAgent = MockAgent
+module.exports.mockErrors = mockErrors
 
 const { EventSource } = __nccwpck_require__(1238)
 
-__webpack_unused_export__ = EventSource
+module.exports.EventSource = EventSource
 
 
 /***/ }),
@@ -28370,7 +28368,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9065:
+/***/ 8442:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28425,8 +28423,8 @@ __nccwpck_require__.d(core_namespaceObject, {
   warning: () => (core_warning)
 });
 
-;// CONCATENATED MODULE: external "os"
-const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(857);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -28501,7 +28499,7 @@ function toCommandProperties(annotationProperties) {
  */
 function issueCommand(command, properties, message) {
     const cmd = new Command(command, properties, message);
-    process.stdout.write(cmd.toString() + external_os_namespaceObject.EOL);
+    process.stdout.write(cmd.toString() + external_os_.EOL);
 }
 function issue(name, message = '') {
     issueCommand(name, {}, message);
@@ -28557,8 +28555,8 @@ function escapeProperty(s) {
 //# sourceMappingURL=command.js.map
 ;// CONCATENATED MODULE: external "crypto"
 const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
-;// CONCATENATED MODULE: external "fs"
-const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
@@ -28572,10 +28570,10 @@ function issueFileCommand(command, message) {
     if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
     }
-    if (!external_fs_namespaceObject.existsSync(filePath)) {
+    if (!external_fs_.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    external_fs_namespaceObject.appendFileSync(filePath, `${toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
+    external_fs_.appendFileSync(filePath, `${toCommandValue(message)}${external_os_.EOL}`, {
         encoding: 'utf8'
     });
 }
@@ -28591,7 +28589,7 @@ function prepareKeyValueMessage(key, value) {
     if (convertedValue.includes(delimiter)) {
         throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
     }
-    return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
+    return `${key}<<${delimiter}${external_os_.EOL}${convertedValue}${external_os_.EOL}${delimiter}`;
 }
 //# sourceMappingURL=file-command.js.map
 ;// CONCATENATED MODULE: external "path"
@@ -29294,7 +29292,7 @@ class HttpClient {
             return proxyAgent;
         }
         const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new undici/* ProxyAgent */.kT(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+        proxyAgent = new undici.ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
             token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
         })));
         this._proxyAgentDispatcher = proxyAgent;
@@ -29556,7 +29554,7 @@ var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { access, appendFile, writeFile } = external_fs_namespaceObject.promises;
+const { access, appendFile, writeFile } = external_fs_.promises;
 const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
 const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
 class Summary {
@@ -29579,7 +29577,7 @@ class Summary {
                 throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
             }
             try {
-                yield access(pathFromEnv, external_fs_namespaceObject.constants.R_OK | external_fs_namespaceObject.constants.W_OK);
+                yield access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
             }
             catch (_a) {
                 throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
@@ -29675,7 +29673,7 @@ class Summary {
      * @returns {Summary} summary instance
      */
     addEOL() {
-        return this.addRaw(external_os_namespaceObject.EOL);
+        return this.addRaw(external_os_.EOL);
     }
     /**
      * Adds an HTML codeblock to the summary buffer
@@ -29879,7 +29877,7 @@ var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
 // export const {open} = 'fs'
 const IS_WINDOWS = process.platform === 'win32';
 /**
@@ -29906,7 +29904,7 @@ function readlink(fsPath) {
 }
 // See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
 const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
+const READONLY = external_fs_.constants.O_RDONLY;
 function exists(fsPath) {
     return io_util_awaiter(this, void 0, void 0, function* () {
         try {
@@ -30399,13 +30397,13 @@ class ToolRunner extends external_events_.EventEmitter {
     _processLineBuffer(data, strBuffer, onLine) {
         try {
             let s = strBuffer + data.toString();
-            let n = s.indexOf(external_os_namespaceObject.EOL);
+            let n = s.indexOf(external_os_.EOL);
             while (n > -1) {
                 const line = s.substring(0, n);
                 onLine(line);
                 // the rest of the string ...
-                s = s.substring(n + external_os_namespaceObject.EOL.length);
-                n = s.indexOf(external_os_namespaceObject.EOL);
+                s = s.substring(n + external_os_.EOL.length);
+                n = s.indexOf(external_os_.EOL);
             }
             return s;
         }
@@ -30696,7 +30694,7 @@ class ToolRunner extends external_events_.EventEmitter {
                 }
                 const optionsNonNull = this._cloneExecOptions(this.options);
                 if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_.EOL);
                 }
                 const state = new ExecState(optionsNonNull, this.toolPath);
                 state.on('debug', (message) => {
@@ -31035,8 +31033,8 @@ const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* ()
         version
     };
 });
-const platform = external_os_namespaceObject.platform();
-const arch = external_os_namespaceObject.arch();
+const platform = external_os_.platform();
+const arch = external_os_.arch();
 const isWindows = platform === 'win32';
 const isMacOS = platform === 'darwin';
 const isLinux = platform === 'linux';
@@ -31217,7 +31215,7 @@ function setOutput(name, value) {
     if (filePath) {
         return issueFileCommand('OUTPUT', prepareKeyValueMessage(name, value));
     }
-    process.stdout.write(external_os_namespaceObject.EOL);
+    process.stdout.write(external_os_.EOL);
     issueCommand('set-output', { name }, toCommandValue(value));
 }
 /**
@@ -31285,7 +31283,7 @@ function notice(message, properties = {}) {
  * @param message info message
  */
 function info(message) {
-    process.stdout.write(message + external_os_namespaceObject.EOL);
+    process.stdout.write(message + external_os_.EOL);
 }
 /**
  * Begin an output group.
@@ -32020,12 +32018,12 @@ function createDispatcher(target, options = {}) {
         ? { url: options.proxy, source: names.proxy }
         : proxyChoice(target, env);
     if (!chosen) {
-        const agent = new undici/* Agent */.g6({ connect: { ...tlsOptions, timeout: CONNECT_TIMEOUT_MS } });
+        const agent = new undici.Agent({ connect: { ...tlsOptions, timeout: CONNECT_TIMEOUT_MS } });
         namesOf.set(agent, names);
         return agent;
     }
     const uri = proxyUrl(chosen.url, chosen.source);
-    const agent = new undici/* ProxyAgent */.kT({
+    const agent = new undici.ProxyAgent({
         uri: uri.href,
         requestTls: tlsOptions,
         proxyTls: { ...tlsOptions, timeout: CONNECT_TIMEOUT_MS }
@@ -32044,7 +32042,7 @@ function defaultCertificates() {
 /** One HTTP exchange; every failure to get an answer becomes a NetworkError naming its cause. */
 async function attempt(dispatcher, options) {
     try {
-        const response = await (0,undici/* request */.Em)(options.url, {
+        const response = await (0,undici.request)(options.url, {
             method: options.method,
             headers: options.headers,
             body: options.body,
@@ -32584,6 +32582,7 @@ function distance(a, b) {
 
 
 
+
 /**
  * The message update-message-id names. Fetched first: chat.update needs its room, and a
  * wrong id must fail before anything else happens.
@@ -32621,7 +32620,7 @@ async function roomOf(client, ref, target) {
  * it was created with (chat.update cannot change them): given again, they bring a warning.
  */
 async function sendAddressed(client, addressing, draft, options) {
-    const { log } = options;
+    const { log, live, deadline } = options;
     switch (addressing.kind) {
         case 'new': {
             const message = await sendMessageOnce(client, { ...draft, _id: newMessageId() });
@@ -32634,7 +32633,9 @@ async function sendAddressed(client, addressing, draft, options) {
             log.debug(`message-key ${quote(addressing.key)} is the message id ${id} in ${draft.rid}.`);
             return addressing.mode === 'thread'
                 ? replyUnderKeyed(client, id, addressing.key, draft)
-                : updateKeyed(client, id, addressing.key, draft, log, addressing.keepText);
+                : live
+                    ? updateLive(client, id, addressing.key, draft, log, live, deadline)
+                    : updateKeyed(client, id, addressing.key, draft, log, addressing.keepText);
         }
     }
 }
@@ -32661,6 +32662,43 @@ async function updateKeyed(client, id, key, draft, log, keepText = false) {
     return created.isNew
         ? posted(created.message)
         : update(client, created.message, draft, log, keepText);
+}
+// Steps that finish together each write what they know; each then reads the board back
+// and writes again while it lacks something this step showed. A few rounds settle it.
+const SETTLE_ROUNDS = 4;
+const SETTLE_PAUSE_MS = 400;
+/**
+ * A keyed message whose text is rendered again from fresh data right before each write,
+ * from the text it has, then checked until it shows what this step wrote.
+ */
+async function updateLive(client, id, key, draft, log, live, deadline) {
+    let written = draft.msg;
+    const rewrite = async (current) => {
+        written = await live.render(current.msg ?? '');
+        return update(client, current, { ...draft, msg: written }, log);
+    };
+    const existing = await getMessage(client, id);
+    let sent;
+    if (existing) {
+        sent = await rewrite(existing);
+    }
+    else {
+        const created = await createOnce(client, { ...withContent(draft, key), _id: id });
+        sent = created.isNew ? posted(created.message) : await rewrite(created.message);
+    }
+    for (let round = 0; round < SETTLE_ROUNDS; round++) {
+        const pause = SETTLE_PAUSE_MS * (1 + Math.random());
+        // Settling is worth a little time, never the step's budget.
+        if (deadline && deadline.remainingMs < pause + 5_000)
+            break;
+        await (0,promises_namespaceObject.setTimeout)(pause);
+        const current = await getMessage(client, id);
+        if (!current || live.settled(current.msg ?? '', written))
+            break;
+        log.info(`Another step updated the message of message-key ${quote(key)} at the same moment; updating it again with both.`);
+        sent = { ...(await rewrite(current)), action: sent.action };
+    }
+    return sent;
 }
 async function replyUnderKeyed(client, id, key, draft) {
     const inThread = (message, action) => ({
@@ -32865,8 +32903,10 @@ async function learnedLimit(client, options, tooLong, limit) {
 /** The parts to post of `text` under `limit`, saying in the log what was done to it. */
 function fitToLimit(text, limit, options, runUrl, log) {
     const fitted = fitText(text, limit, options.longMessage, runUrl);
+    // A line of the text that starts with "::" would be read by the runner as a workflow command.
+    const shown = text.replace(/^::/gm, ':\u200B:');
     if (fitted.note)
-        log.info(fitted.cut ? `${fitted.note} Full text:\n${text}` : fitted.note);
+        log.info(fitted.cut ? `${fitted.note} Full text:\n${shown}` : fitted.note);
     return fitted.parts;
 }
 
@@ -32924,9 +32964,10 @@ class PartialDeliveryError extends Error {
 /**
  * Resolves the room and posts the content (or updates the message, or replies under it, as
  * message-key and update-message-id ask), exactly once, then adds the reaction and the files,
- * within the step's time budget.
+ * within the step's time budget. `live`: with message-key in update mode, the text is made
+ * again from fresh data right before each write (the run board).
  */
-async function deliver(options, content, log, runUrl = '', files = [], deadline = new Deadline(options.timeoutMs)) {
+async function deliver(options, content, log, runUrl = '', files = [], deadline = new Deadline(options.timeoutMs), live) {
     return withClient(options, options.serverUrl, deadline, log, async (client) => {
         // Before anything is posted: a file over the server's own limit fails the step now.
         const uploads = files.length ? await planUploads(client, files) : undefined;
@@ -32943,9 +32984,18 @@ async function deliver(options, content, log, runUrl = '', files = [], deadline 
                 ? { kind: 'key', key: options.messageKey, mode: options.keyMode, keepText }
                 : { kind: 'new' };
         const draftOf = (text) => restDraft(outgoing(options, content, text), room.id);
-        const send = (text) => sendAddressed(client, addressing, draftOf(text), { serverUrl: options.serverUrl, log });
-        const fit = (limit) => fitToLimit(content.text, limit, options, runUrl, log);
-        const limit = await messageLimit(client, options, content.text);
+        const fit = (limit, text = content.text) => fitToLimit(text, limit, options, runUrl, log);
+        let limit = await messageLimit(client, options, content.text);
+        const fitted = live && {
+            render: async (current) => fit(limit, await live.render(current))[0],
+            settled: (current, written) => live.settled(current, written)
+        };
+        const send = (text) => sendAddressed(client, addressing, draftOf(text), {
+            serverUrl: options.serverUrl,
+            log,
+            live: addressing.kind === 'key' && addressing.mode === 'update' ? fitted : undefined,
+            deadline
+        });
         let parts = fit(limit);
         let sent;
         try {
@@ -32958,6 +33008,7 @@ async function deliver(options, content, log, runUrl = '', files = [], deadline 
             const learned = await learnedLimit(client, options, tooLong, limit);
             if (learned === undefined)
                 throw error;
+            limit = learned;
             parts = fit(learned);
             sent = await send(parts[0]);
         }
@@ -33581,8 +33632,6 @@ function isPlainObject(value) {
 }
 
 ;// CONCATENATED MODULE: ./src/message/context.ts
-// What templates and presets read: the workflow run as plain data. Filled in by the action
-// layer (action/context.ts), which knows where each value comes from.
 /** Encodes each path segment, parentheses included, so the URL survives inside a markdown link. */
 function urlPath(value) {
     return value
@@ -33919,6 +33968,309 @@ function eventLine(ctx, allowed) {
     if (name === 'workflow_dispatch')
         return 'workflow_dispatch (run by hand)';
     return neutralise(name, { allowedMentions: allowed });
+}
+
+;// CONCATENATED MODULE: ./src/message/run.ts
+
+
+
+// Rank orders what a job can become: a board never shows a job going back (see mergeShown).
+const STATES = {
+    failure: { icon: '❌', word: 'failed', rank: 2 },
+    timed_out: { icon: '⌛', word: 'timed out', rank: 2 },
+    startup_failure: { icon: '💥', word: 'failed to start', rank: 2 },
+    cancelled: { icon: '⚪', word: 'cancelled', rank: 2 },
+    action_required: { icon: '✋', word: 'action required', rank: 2 },
+    success: { icon: '✅', word: 'succeeded', rank: 2 },
+    neutral: { icon: '➖', word: 'neutral', rank: 2 },
+    skipped: { icon: '⏭️', word: 'skipped', rank: 2 },
+    stale: { icon: '💤', word: 'stale', rank: 2 },
+    in_progress: { icon: '🔄', word: 'in progress', rank: 1 },
+    waiting: { icon: '⏸️', word: 'waiting', rank: 0 },
+    queued: { icon: '⏳', word: 'queued', rank: 0 }
+};
+const UNKNOWN = { icon: '❔', word: 'unknown', rank: 0 };
+const FAILED = new Set(['failure', 'timed_out', 'startup_failure']);
+const RESULTS = {
+    success: { icon: '✅', word: 'Succeeded' },
+    failure: { icon: '❌', word: 'Failed' },
+    cancelled: { icon: '⚪', word: 'Cancelled' },
+    in_progress: { icon: '🔄', word: 'Running' }
+};
+// Items of one matrix group per line; longer groups continue on the next line.
+const ITEMS_PER_LINE = 8;
+/** The state a job is in: its conclusion once completed, else where it is in the queue. */
+function stateOf(job) {
+    if (job.status === 'completed')
+        return job.conclusion || 'neutral';
+    if (job.status === 'in_progress')
+        return 'in_progress';
+    return job.status === 'waiting' ? 'waiting' : 'queued';
+}
+function run_look(state) {
+    return Object.hasOwn(STATES, state) ? STATES[state] : UNKNOWN;
+}
+/**
+ * The job the step runs in is still in progress on GitHub while the step runs; its result
+ * is the status input. Returns the jobs with that one completed as `status` says.
+ */
+function withCurrentJob(jobs, currentId, status, now) {
+    const conclusion = status.trim().toLowerCase();
+    if (currentId === undefined || !Object.hasOwn(STATES, conclusion) || run_look(conclusion).rank < 2)
+        return jobs;
+    return jobs.map((job) => job.id === currentId
+        ? { ...job, status: 'completed', conclusion, completed_at: new Date(now).toISOString() }
+        : job);
+}
+/** The run as template data. `now` makes "so far" durations testable. */
+function runView(ctx, jobs, now) {
+    const view = jobs.map((job) => viewJob(ctx, job, now));
+    const counts = {};
+    for (const job of view)
+        counts[job.state] = (counts[job.state] ?? 0) + 1;
+    const finished = view.every((job) => run_look(job.state).rank === 2);
+    const result = view.some((job) => job.failed)
+        ? 'failure'
+        : !finished
+            ? 'in_progress'
+            : view.some((job) => job.state === 'cancelled')
+                ? 'cancelled'
+                : 'success';
+    const starts = jobs.map((job) => Date.parse(job.started_at)).filter(Number.isFinite);
+    const ends = jobs.map((job) => Date.parse(job.completed_at)).filter(Number.isFinite);
+    const first = starts.length ? Math.min(...starts) : now;
+    const last = finished && ends.length ? Math.max(...ends) : now;
+    const seconds = Math.max(0, Math.round((last - first) / 1000));
+    return {
+        result,
+        result_icon: RESULTS[result].icon,
+        result_word: RESULTS[result].word,
+        finished,
+        attempt: ctx.github.run_attempt || '1',
+        duration: formatDuration(seconds),
+        duration_seconds: seconds,
+        total: view.length,
+        counts,
+        summary: summarise(counts),
+        jobs: view,
+        failed_jobs: view.filter((job) => job.failed)
+    };
+}
+function viewJob(ctx, job, now) {
+    const state = stateOf(job);
+    const { icon, word } = run_look(state);
+    const start = Date.parse(job.started_at);
+    const end = job.completed_at ? Date.parse(job.completed_at) : now;
+    const seconds = Number.isFinite(start) && Number.isFinite(end) && run_look(state).rank > 0
+        ? Math.max(0, Math.round((end - start) / 1000))
+        : 0;
+    const matrix = /^(.*\S) \((.+)\)$/.exec(job.name);
+    return {
+        id: job.id,
+        name: job.name,
+        group: matrix?.[1] ?? job.name,
+        variant: matrix?.[2] ?? '',
+        state,
+        icon,
+        word,
+        failed: FAILED.has(state),
+        duration: seconds ? formatDuration(seconds) : '',
+        duration_seconds: seconds,
+        url: jobUrl(ctx, job.id),
+        failed_step: job.failed_step
+    };
+}
+// Built from GITHUB_SERVER_URL like every other link, never taken from the answer.
+function jobUrl(ctx, id) {
+    return ctx.run_url ? `${ctx.run_url}/job/${id}` : '';
+}
+/** 45s, 3m 12s, 1h 2m. */
+function formatDuration(seconds) {
+    if (seconds < 60)
+        return `${seconds}s`;
+    const m = Math.floor(seconds / 60);
+    if (m < 60)
+        return `${m}m ${seconds % 60}s`;
+    return `${Math.floor(m / 60)}h ${m % 60}m`;
+}
+function summarise(counts) {
+    // Failures first, then the rest in the table's order.
+    return Object.keys(STATES)
+        .filter((state) => counts[state])
+        .map((state) => `${counts[state]} ${STATES[state].word}`)
+        .join(', ');
+}
+/**
+ * The run message: the result and what ran at the top, then failed jobs with their failed
+ * step, then the others, matrix jobs grouped. Everything lives in the text, because an update
+ * (the live board) can change only the text. Too long for `maxLength`: the lines that do not
+ * fit become counts per state.
+ */
+function runPreset(ctx, run, opts) {
+    const maxLength = opts.maxLength ?? DEFAULT_MAX_LENGTH;
+    const plain = (value) => neutralise(oneLine(value), { allowedMentions: opts.allowedMentions });
+    const head = headLines(ctx, run, plain);
+    const lines = [];
+    for (const job of run.failed_jobs) {
+        let line = item(job, job.name, plain);
+        if (job.failed_step)
+            line += ` · step: ${plain(clip(job.failed_step))}`;
+        lines.push({ text: line, jobs: [job] });
+    }
+    // Still running next, then the rest; each group where its first job is.
+    const rest = run.jobs.filter((job) => !job.failed);
+    const order = [
+        ...rest.filter((job) => run_look(job.state).rank < 2),
+        ...rest.filter((job) => run_look(job.state).rank === 2)
+    ];
+    const groups = new Map();
+    const all = new Map();
+    for (const job of run.jobs)
+        all.set(job.group, (all.get(job.group) ?? 0) + 1);
+    for (const job of order) {
+        const key = job.variant && (all.get(job.group) ?? 0) > 1 ? job.group : `\u0000${job.id}`;
+        groups.set(key, [...(groups.get(key) ?? []), job]);
+    }
+    for (const [key, members] of groups) {
+        if (key.startsWith('\u0000')) {
+            lines.push({ text: item(members[0], members[0].name, plain), jobs: members });
+            continue;
+        }
+        const total = all.get(key) ?? members.length;
+        for (let i = 0; i < members.length; i += ITEMS_PER_LINE) {
+            const chunk = members.slice(i, i + ITEMS_PER_LINE);
+            const items = chunk.map((job) => item(job, job.variant, plain)).join(' · ');
+            lines.push({
+                text: i === 0 ? `*${plain(key)}* (${total}): ${items}` : `↳ ${items}`,
+                jobs: chunk
+            });
+        }
+    }
+    return fit(head, lines, run, ctx, maxLength);
+}
+function headLines(ctx, run, plain) {
+    const { github } = ctx;
+    const title = [github.workflow || 'Workflow run', github.run_number && `#${github.run_number}`]
+        .filter(Boolean)
+        .join(' ');
+    let headline = `${run.result_icon} *${run.result_word}*: ${presets_link(plain(title), ctx.run_url)}`;
+    if (run.attempt !== '1')
+        headline += ` (attempt ${run.attempt})`;
+    if (ctx.pr_number) {
+        headline += ` for PR ${presets_link(`#${ctx.pr_number}`, ctx.pr_url)}`;
+        if (ctx.pr_title)
+            headline += ` ${plain(clip(ctx.pr_title))}`;
+    }
+    else if (ctx.release_tag) {
+        headline += ` for release ${presets_link(plain(ctx.release_name || ctx.release_tag), ctx.release_url)}`;
+    }
+    else if (ctx.branch) {
+        headline += ` on ${presets_link(plain(ctx.branch), treeUrl(ctx, ctx.branch))}`;
+    }
+    else if (ctx.tag) {
+        headline += ` on tag ${presets_link(plain(ctx.tag), treeUrl(ctx, ctx.tag))}`;
+    }
+    if (github.repository)
+        headline += ` in ${presets_link(plain(github.repository), ctx.repository_url)}`;
+    const lines = [headline];
+    const commit = commitLine(ctx, plain);
+    const who = triggeredBy(ctx);
+    const about = [commit && `Commit ${commit}`, who && `started by ${who}`].filter(Boolean);
+    if (about.length)
+        lines.push(about.join(' · '));
+    const time = run.finished ? `took ${run.duration}` : `${run.duration} so far`;
+    lines.push(`${run.total} job${run.total === 1 ? '' : 's'}: ${run.summary || 'none yet'} · ${time}`);
+    return lines.join('\n');
+}
+// The icon right before the link: parseBoard reads a board back by this shape.
+function item(job, label, plain) {
+    const shown = plain(label).replace(/\[/g, '⁅').replace(/\]/g, '⁆') || `job ${job.id}`;
+    const name = job.url ? `[${shown}](${job.url})` : shown;
+    return `${job.icon} ${name}${job.duration ? ` ${job.duration}` : ''}`;
+}
+function fit(head, lines, run, ctx, maxLength) {
+    const full = [head, '', ...lines.map((line) => line.text)].join('\n');
+    if (full.length <= maxLength)
+        return full;
+    // Keep lines in order (failures first) while room is left for the counts of the rest.
+    let text = `${head}\n`;
+    const left = { ...run.counts };
+    let omitted = run.total;
+    for (const line of lines) {
+        const counts = { ...left };
+        for (const job of line.jobs)
+            counts[job.state] -= 1;
+        const tail = moreLine(counts, omitted - line.jobs.length, ctx);
+        if (text.length + 1 + line.text.length + tail.length + 1 > maxLength)
+            break;
+        text += `\n${line.text}`;
+        Object.assign(left, counts);
+        omitted -= line.jobs.length;
+    }
+    const tail = moreLine(left, omitted, ctx);
+    return cutAt(`${text}${tail ? `\n${tail}` : ''}`, maxLength);
+}
+function moreLine(counts, omitted, ctx) {
+    if (omitted <= 0)
+        return '';
+    const words = Object.keys(STATES)
+        .filter((state) => counts[state] > 0)
+        .map((state) => `${STATES[state].icon} ${counts[state]} ${STATES[state].word}`)
+        .join(', ');
+    return `… ${omitted} more: ${words}${ctx.run_url ? ` · ${presets_link('all jobs', ctx.run_url)}` : ''}`;
+}
+function oneLine(value) {
+    // eslint-disable-next-line no-control-regex
+    return value.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').trim();
+}
+/**
+ * The state of each job a board message shows, read back from its text by the shape
+ * `item` writes (an icon, then a link to the job in this run). Names cannot forge it: a
+ * neutralised name holds no "](".
+ */
+function parseBoard(text, ctx) {
+    const shown = new Map();
+    if (!ctx.run_url)
+        return shown;
+    const icons = Object.entries(STATES);
+    const alternation = icons.map(([, s]) => escapeRe(s.icon)).join('|');
+    const re = new RegExp(`(${alternation}) \\[[^\\]\\n]*\\]\\(${escapeRe(ctx.run_url)}/job/(\\d+)\\)`, 'gu');
+    for (const m of text.matchAll(re)) {
+        const state = icons.find(([, s]) => s.icon === m[1])?.[0];
+        if (state)
+            shown.set(Number(m[2]), state);
+    }
+    return shown;
+}
+/**
+ * The jobs as GitHub lists them, each moved forward to what the board already shows when
+ * that is further along (a job that reported itself finished before GitHub says so), so
+ * that no update shows a job going back.
+ */
+function mergeShown(jobs, shown) {
+    return jobs.map((job) => {
+        const was = shown.get(job.id);
+        if (was === undefined || run_look(was).rank <= run_look(stateOf(job)).rank)
+            return job;
+        return run_look(was).rank === 2
+            ? { ...job, status: 'completed', conclusion: was }
+            : { ...job, status: was, conclusion: '' };
+    });
+}
+/**
+ * True when the board (`shown`, read from the message) shows every job that `mine` (read
+ * from the text this step would write) lists, each at least as far along.
+ */
+function boardIsCurrent(shown, mine) {
+    for (const [id, state] of mine) {
+        const was = shown.get(id);
+        if (was === undefined || run_look(was).rank < run_look(state).rank)
+            return false;
+    }
+    return true;
+}
+function escapeRe(value) {
+    return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 ;// CONCATENATED MODULE: ./node_modules/mustache/mustache.mjs
@@ -34885,6 +35237,7 @@ function stringify(value) {
 ;// CONCATENATED MODULE: ./src/message/content.ts
 
 
+
 /** Turns inputs plus workflow context into what gets posted; pure apart from `warn`. */
 function buildContent(opts, ctx, warn) {
     const file = opts.templateFile ?? {};
@@ -34911,18 +35264,25 @@ function buildContent(opts, ctx, warn) {
     if (attachments) {
         list = (opts.template ? renderAttachments(attachments.items, ctx, attachments.at) : attachments.items);
     }
-    const mention = mentionPrefix(opts, ctx.job.status);
+    // The run report is about the whole run, so its result decides the mention.
+    const mention = mentionPrefix(opts, ctx.run?.result ?? ctx.job.status);
     const preset = choosePreset(opts.preset, Boolean(message?.text) || attachments !== undefined, ctx, warn);
     if (preset !== 'none') {
         const presetOpts = {
             allowedMentions: opts.allowedMentions,
             maxLength: Math.max(0, opts.maxLength - (mention ? mention.length + 1 : 0))
         };
-        const built = preset === 'release' ? releasePreset(ctx, presetOpts) : statusPreset(ctx, presetOpts);
-        // With an explicit preset, a given message replaces the preset's line and given
-        // attachments follow the preset's card.
-        text = text || built.text;
-        list = [...built.attachments, ...(list ?? [])];
+        if (preset === 'run' && ctx.run) {
+            // No card: a live board is updated, and an update changes only the text.
+            text = text || runPreset(ctx, ctx.run, presetOpts);
+        }
+        else {
+            const built = preset === 'release' ? releasePreset(ctx, presetOpts) : statusPreset(ctx, presetOpts);
+            // With an explicit preset, a given message replaces the preset's line and given
+            // attachments follow the preset's card.
+            text = text || built.text;
+            list = [...built.attachments, ...(list ?? [])];
+        }
     }
     if (mention)
         text = text ? `${mention} ${text}` : mention;
@@ -35486,8 +35846,9 @@ const INPUTS = {
     'files-max-mb': integer(1, 1024, 10),
     template: inputs_boolean(true),
     'template-file': inputs_text(),
-    preset: choice(['auto', 'status', 'release', 'none'], 'auto'),
+    preset: choice(['auto', 'status', 'release', 'run', 'none'], 'auto'),
     status: inputs_text(),
+    'github-token': inputs_text((value) => [value]),
     mention: inputs_text(),
     'mention-if': inputs_text(),
     'allowed-mentions': choice(['users', 'none', 'all'], 'users'),
@@ -35658,6 +36019,219 @@ function outputs_escapeHtml(text) {
     return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+;// CONCATENATED MODULE: ./src/action/run-report.ts
+
+
+
+// Reads the jobs of this workflow run attempt from GitHub for preset run. @actions/github
+// (and its octokit) is imported here on first use only, so that every other step starts as
+// fast as without it. A failure to read never stops the message: the step posts the status
+// preset instead and says in a warning what to change.
+const PER_PAGE = 100;
+// GitHub allows 256 jobs per matrix; a run of more than 5000 jobs is not worth more pages.
+const MAX_PAGES = 50;
+const ATTEMPTS = 3;
+/** Why the jobs could not be read, for a warning; the step goes on with the status preset. */
+class RunUnavailable extends Error {
+    constructor(reason) {
+        super(`preset run could not read the jobs of this run: ${reason} Posting the status message instead.`);
+        this.name = 'RunUnavailable';
+    }
+}
+/** The jobs of this run attempt, read again on demand, with the step's own job finished as `status` says. */
+class RunReport {
+    list;
+    ctx;
+    status;
+    deadline;
+    log;
+    jobs;
+    constructor(list, ctx, status, deadline, log, jobs) {
+        this.list = list;
+        this.ctx = ctx;
+        this.status = status;
+        this.deadline = deadline;
+        this.log = log;
+        this.jobs = jobs;
+    }
+    /** Reads the jobs once; throws RunUnavailable when GitHub cannot tell. */
+    static async open(ctx, token, status, deadline, log, env = process.env) {
+        const [owner, repo] = ctx.github.repository.split('/');
+        const runId = Number(ctx.github.run_id);
+        if (!owner || !repo || !Number.isInteger(runId) || runId <= 0) {
+            throw new RunUnavailable('GITHUB_REPOSITORY and GITHUB_RUN_ID are not set, so there is no run to report (this happens outside GitHub Actions).');
+        }
+        if (!token) {
+            throw new RunUnavailable('github-token is empty. Leave it unset to use ${{ github.token }}, and give the job permissions: actions: read.');
+        }
+        const { getOctokit } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
+        const octokit = getOctokit(token, {
+            baseUrl: ctx.github.api_url,
+            log: { debug: () => undefined, info: () => undefined, warn: log.debug, error: log.debug }
+        });
+        const attempt = Number(ctx.github.run_attempt) || 1;
+        const list = async (page, signal) => {
+            const answer = await octokit.rest.actions.listJobsForWorkflowRunAttempt({
+                owner,
+                repo,
+                run_id: runId,
+                attempt_number: attempt,
+                per_page: PER_PAGE,
+                page,
+                request: { signal }
+            });
+            return { total: answer.data.total_count, jobs: answer.data.jobs };
+        };
+        const report = new RunReport(list, ctx, status, deadline, log, []);
+        report.jobs = await report.read(env.RUNNER_NAME ?? '');
+        return report;
+    }
+    /** Reads the jobs again; keeps what it had when GitHub does not answer now. */
+    async refresh(env = process.env) {
+        try {
+            this.jobs = await this.read(env.RUNNER_NAME ?? '');
+        }
+        catch (error) {
+            this.log.debug(`Could not read the jobs again: ${error.message}`);
+        }
+    }
+    async read(runnerName) {
+        const raw = [];
+        for (let page = 1; page <= MAX_PAGES; page++) {
+            const { total, jobs } = await this.page(page);
+            raw.push(...jobs.map((job) => (typeof job === 'object' && job ? job : {})));
+            if (jobs.length < PER_PAGE || raw.length >= total)
+                break;
+        }
+        const current = findCurrentJob(raw, runnerName, this.ctx.github.job);
+        return withCurrentJob(raw.map(toRunJob), current, this.status, Date.now());
+    }
+    async page(page) {
+        for (let attempt = 1;; attempt++) {
+            // Reading the jobs may use part of the budget; posting the message needs the rest.
+            const budget = this.deadline.remainingMs - reserveMs(this.deadline);
+            if (budget <= 0)
+                throw new RunUnavailable('no time was left within timeout-seconds.');
+            try {
+                return await this.list(page, AbortSignal.timeout(Math.floor(budget)));
+            }
+            catch (error) {
+                const wait = await this.retryAfter(error, attempt);
+                if (wait === undefined)
+                    throw explain(error, budget);
+                await (0,promises_namespaceObject.setTimeout)(wait);
+            }
+        }
+    }
+    /** How long to wait before trying again, or undefined to give up. */
+    async retryAfter(error, attempt) {
+        const status = statusOf(error);
+        const headers = headersOf(error);
+        const limited = status === 429 ||
+            (status === 403 && (headers['x-ratelimit-remaining'] === '0' || 'retry-after' in headers));
+        if (limited) {
+            const wait = run_report_rateLimitWait(headers);
+            const left = this.deadline.remainingMs - reserveMs(this.deadline);
+            if (attempt >= ATTEMPTS || wait >= left) {
+                throw new RunUnavailable(`GitHub's API rate limit for github-token allows the next call in ${seconds(wait)} s, more than the ${seconds(Math.max(0, left))} s timeout-seconds leaves for it.`);
+            }
+            this.log.info(`GitHub's API rate limit was reached: waiting ${seconds(wait)} s for it to reset.`);
+            return wait;
+        }
+        const passing = status === undefined ? !isAbort(error) : status >= 500;
+        if (passing && attempt < ATTEMPTS)
+            return 500 * attempt;
+        return undefined;
+    }
+    /** The text a live board gets right before each write: jobs read again, never going back. */
+    live(compose) {
+        return {
+            render: async (current) => {
+                await this.refresh();
+                const jobs = mergeShown(this.jobs, parseBoard(current, this.ctx));
+                return compose({ ...this.ctx, run: runView(this.ctx, jobs, Date.now()) });
+            },
+            settled: (current, written) => boardIsCurrent(parseBoard(current, this.ctx), parseBoard(written, this.ctx))
+        };
+    }
+}
+function reserveMs(deadline) {
+    return Math.min(30_000, Math.max(3_000, deadline.totalMs / 4));
+}
+/**
+ * The job this step runs in: in progress on the runner this step runs on (a runner runs one
+ * job at a time). GITHUB_JOB is the job's key, not its name, so it only breaks a tie.
+ */
+function findCurrentJob(jobs, runnerName, jobKey) {
+    const running = jobs.filter((job) => job.status === 'in_progress');
+    const mine = running.filter((job) => runnerName && job.runner_name === runnerName);
+    const pick = mine.length === 1 ? mine : running.filter((job) => job.name === jobKey);
+    return pick.length === 1 && typeof pick[0].id === 'number' ? pick[0].id : undefined;
+}
+function toRunJob(job) {
+    const text = (value) => (typeof value === 'string' ? value : '');
+    const steps = Array.isArray(job.steps) ? job.steps : [];
+    const failed = steps.find((step) => step && step.conclusion === 'failure');
+    return {
+        id: typeof job.id === 'number' ? job.id : 0,
+        name: text(job.name),
+        status: text(job.status),
+        conclusion: text(job.conclusion),
+        started_at: text(job.started_at),
+        completed_at: text(job.completed_at),
+        failed_step: failed ? text(failed.name) : ''
+    };
+}
+function statusOf(error) {
+    const status = error.status;
+    return typeof status === 'number' ? status : undefined;
+}
+function headersOf(error) {
+    const headers = error.response?.headers;
+    const out = {};
+    for (const [name, value] of Object.entries(headers ?? {}))
+        out[name.toLowerCase()] = String(value);
+    return out;
+}
+function isAbort(error) {
+    const name = error.name;
+    return (name === 'AbortError' ||
+        name === 'TimeoutError' ||
+        /aborted/i.test(String(error.message)));
+}
+/**
+ * GitHub's rate-limit answers: Retry-After (seconds, secondary limits) or
+ * X-RateLimit-Reset (epoch seconds, primary limit). A second more for the clock.
+ */
+function run_report_rateLimitWait(headers, now = Date.now()) {
+    const after = Number(headers['retry-after']);
+    if (Number.isFinite(after) && after >= 0)
+        return after * 1000 + 250;
+    const reset = Number(headers['x-ratelimit-reset']);
+    if (Number.isFinite(reset) && reset > 0)
+        return Math.max(0, reset * 1000 - now) + 1000;
+    return 60_000;
+}
+function explain(error, budget) {
+    if (error instanceof RunUnavailable)
+        return error;
+    const status = statusOf(error);
+    if (status === 403 || status === 404) {
+        return new RunUnavailable(`GitHub answered HTTP ${status}: the github-token may not read this run's jobs. Give the job the permission actions: read (permissions: actions: read; private repositories also need contents: read).`);
+    }
+    if (status === 401) {
+        return new RunUnavailable('GitHub refused github-token (HTTP 401). Leave github-token unset to use ${{ github.token }}, or give a token that has not expired.');
+    }
+    if (status !== undefined)
+        return new RunUnavailable(`GitHub answered HTTP ${status}.`);
+    if (isAbort(error)) {
+        return new RunUnavailable(`GitHub did not answer within ${seconds(budget)} s.`);
+    }
+    // Network errors name the host and the cause, nothing from the answer.
+    const cause = error.cause?.code;
+    return new RunUnavailable(`GitHub's API at GITHUB_API_URL could not be reached${typeof cause === 'string' ? ` (${cause})` : ''}.`);
+}
+
 ;// CONCATENATED MODULE: ./src/action/settings.ts
 
 
@@ -35765,6 +36339,7 @@ function readRest(getInput, authToken, webhookUrl, failOnError) {
         templateFile: getInput('template-file'),
         preset: readChoice(getInput, 'preset'),
         status: getInput('status').toLowerCase(),
+        githubToken: getInput('github-token'),
         mention: getInput('mention'),
         mentionIf: readMentionIf(getInput('mention-if')),
         allowedMentions: readChoice(getInput, 'allowed-mentions'),
@@ -35972,6 +36547,8 @@ function readCaCert(raw) {
 
 
 
+
+
 /**
  * The action: inputs -> settings -> message -> room -> send -> outputs. The one place
  * where an error becomes a failed step (or a warning, with fail-on-error: false).
@@ -35994,7 +36571,16 @@ async function run() {
         watchdog = startWatchdog(settings.timeoutMs, settings.failOnError);
         const ctx = readWorkflowContext(process.env, settings.status, masked);
         const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
-        const content = await composeContent(settings, ctx, workspace);
+        const templateFile = settings.templateFile
+            ? await loadTemplateFile(settings.templateFile, workspace)
+            : undefined;
+        const report = settings.preset === 'run' ? await readRun(settings, ctx, deadline) : undefined;
+        if (report)
+            ctx.run = runView(ctx, report.jobs, Date.now());
+        const content = composeContent(settings, ctx, templateFile, core_warning);
+        // A live board: each write is made again from the jobs as they are right then.
+        const given = settings;
+        const live = report?.live((fresh) => composeContent(given, fresh, templateFile, () => undefined).text);
         // Missing, outside or oversized files fail the step here, before anything is posted.
         const files = await resolveFiles(settings.files, workspace, {
             maxBytes: settings.filesMaxBytes
@@ -36008,7 +36594,7 @@ async function run() {
             await writeWebhookOutputs();
             return;
         }
-        const result = await deliver(settings, content, core_namespaceObject, ctx.run_url, files, deadline);
+        const result = await deliver(settings, content, core_namespaceObject, ctx.run_url, files, deadline, live);
         await writeOutputs(result, settings);
     }
     catch (error) {
@@ -36030,10 +36616,20 @@ async function run() {
         clearTimeout(watchdog);
     }
 }
-async function composeContent(settings, ctx, workspace) {
-    const templateFile = settings.templateFile
-        ? await loadTemplateFile(settings.templateFile, workspace)
-        : undefined;
+/**
+ * The jobs of this run for preset run, or undefined (with a warning saying why) so that the
+ * step posts the status message instead: a report that cannot be read never loses the message.
+ */
+async function readRun(settings, ctx, deadline) {
+    try {
+        return await RunReport.open(ctx, settings.githubToken, settings.status, deadline, core_namespaceObject);
+    }
+    catch (error) {
+        core_warning(error instanceof Error ? error.message : String(error));
+        return undefined;
+    }
+}
+function composeContent(settings, ctx, templateFile, warn) {
     const content = buildContent({
         message: settings.message,
         alias: settings.alias,
@@ -36045,7 +36641,7 @@ async function composeContent(settings, ctx, workspace) {
         mention: settings.mention,
         mentionIf: settings.mentionIf,
         maxLength: settings.maxMessageLength ?? 5000
-    }, ctx, (warning) => core_warning(warning));
+    }, ctx, warn);
     // Templates fill string values after the input was checked, so check again what will be sent.
     if (content.attachments) {
         validateAttachments(content.attachments, !settings.attachments && settings.templateFile ? 'template-file' : 'attachments');
@@ -36083,7 +36679,7 @@ function startWatchdog(timeoutMs, failOnError) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9065);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8442);
 
 await (0,_action_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -36110,6 +36706,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
+
+/***/ }),
+
+/***/ 9896:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
 
 /***/ }),
 
@@ -36274,6 +36877,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 
 /***/ }),
 
+/***/ 857:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+
+/***/ }),
+
 /***/ 932:
 /***/ ((module) => {
 
@@ -36324,7 +36934,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	// Execute the module function
 /******/ 	var threw = true;
 /******/ 	try {
-/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
 /******/ 		threw = false;
 /******/ 	} finally {
 /******/ 		if(threw) delete __webpack_module_cache__[moduleId];

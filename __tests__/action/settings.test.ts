@@ -73,7 +73,7 @@ describe('settings.ts', () => {
     [{ 'timeout-seconds': '0' }, 'timeout-seconds', /out of range/],
     [{ 'fail-on-error': 'yes' }, 'fail-on-error', /"yes" is not a boolean/],
     [{ 'dry-run': '1' }, 'dry-run', /not a boolean/],
-    [{ preset: 'fancy' }, 'preset', /"fancy" is not one of auto, status, release, none/],
+    [{ preset: 'fancy' }, 'preset', /"fancy" is not one of auto, status, release, run, none/],
     [{ 'long-message': 'wrap' }, 'long-message', /truncate, split, fail/],
     [{ 'allowed-mentions': 'some' }, 'allowed-mentions', /users, none, all/],
     [{ 'mention-if': 'failure,sometimes' }, 'mention-if', /"sometimes"/],

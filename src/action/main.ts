@@ -4,7 +4,8 @@ import { dryRunReport } from '../delivery/dry-run.js'
 import { deliverToWebhook } from '../delivery/webhook.js'
 import { InputError } from '../errors.js'
 import { validateAttachments } from '../message/attachments.js'
-import { buildContent, type Content } from '../message/content.js'
+import type { LiveText } from '../delivery/options.js'
+import { buildContent, type Content, type TemplateFileContent } from '../message/content.js'
 import type { WorkflowContext } from '../message/context.js'
 import { loadTemplateFile } from '../message/template-file.js'
 import { Deadline } from '../rocketchat/deadline.js'
@@ -13,6 +14,8 @@ import { explainFailure } from './explain.js'
 import { resolveFiles } from './files.js'
 import { maskingReader, SETTING_NAMES } from './inputs.js'
 import { writeOutputs, writeWebhookOutputs } from './outputs.js'
+import { runView } from '../message/run.js'
+import { RunReport } from './run-report.js'
 import { readSettings, type Settings } from './settings.js'
 
 /**
@@ -40,7 +43,17 @@ export async function run(): Promise<void> {
 
     const ctx = readWorkflowContext(process.env, settings.status, masked)
     const workspace = process.env.GITHUB_WORKSPACE || process.cwd()
-    const content = await composeContent(settings, ctx, workspace)
+    const templateFile = settings.templateFile
+      ? await loadTemplateFile(settings.templateFile, workspace)
+      : undefined
+    const report = settings.preset === 'run' ? await readRun(settings, ctx, deadline) : undefined
+    if (report) ctx.run = runView(ctx, report.jobs, Date.now())
+    const content = composeContent(settings, ctx, templateFile, core.warning)
+    // A live board: each write is made again from the jobs as they are right then.
+    const given = settings
+    const live: LiveText | undefined = report?.live(
+      (fresh) => composeContent(given, fresh, templateFile, () => undefined).text
+    )
     // Missing, outside or oversized files fail the step here, before anything is posted.
     const files = await resolveFiles(settings.files, workspace, {
       maxBytes: settings.filesMaxBytes
@@ -54,7 +67,7 @@ export async function run(): Promise<void> {
       await writeWebhookOutputs()
       return
     }
-    const result = await deliver(settings, content, core, ctx.run_url, files, deadline)
+    const result = await deliver(settings, content, core, ctx.run_url, files, deadline, live)
     await writeOutputs(result, settings)
   } catch (error) {
     // The message is there even though the step fails: later steps still get its outputs.
@@ -74,14 +87,29 @@ export async function run(): Promise<void> {
   }
 }
 
-async function composeContent(
+/**
+ * The jobs of this run for preset run, or undefined (with a warning saying why) so that the
+ * step posts the status message instead: a report that cannot be read never loses the message.
+ */
+async function readRun(
   settings: Settings,
   ctx: WorkflowContext,
-  workspace: string
-): Promise<Content> {
-  const templateFile = settings.templateFile
-    ? await loadTemplateFile(settings.templateFile, workspace)
-    : undefined
+  deadline: Deadline
+): Promise<RunReport | undefined> {
+  try {
+    return await RunReport.open(ctx, settings.githubToken, settings.status, deadline, core)
+  } catch (error) {
+    core.warning(error instanceof Error ? error.message : String(error))
+    return undefined
+  }
+}
+
+function composeContent(
+  settings: Settings,
+  ctx: WorkflowContext,
+  templateFile: TemplateFileContent | undefined,
+  warn: (message: string) => void
+): Content {
   const content = buildContent(
     {
       message: settings.message,
@@ -96,7 +124,7 @@ async function composeContent(
       maxLength: settings.maxMessageLength ?? 5000
     },
     ctx,
-    (warning) => core.warning(warning)
+    warn
   )
   // Templates fill string values after the input was checked, so check again what will be sent.
   if (content.attachments) {

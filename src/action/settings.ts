@@ -27,6 +27,8 @@ export interface Settings extends DeliveryOptions {
   templateFile: string
   preset: Preset
   status: string
+  /** For preset run: reads the jobs of this run from GitHub. */
+  githubToken: string
   mention: string
   mentionIf: string[]
   allowedMentions: AllowedMentions
@@ -155,6 +157,7 @@ function readRest(
     templateFile: getInput('template-file'),
     preset: readChoice(getInput, 'preset'),
     status: getInput('status').toLowerCase(),
+    githubToken: getInput('github-token'),
     mention: getInput('mention'),
     mentionIf: readMentionIf(getInput('mention-if')),
     allowedMentions: readChoice(getInput, 'allowed-mentions'),

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import { quote } from '../errors.js'
 import { getMessage, sendMessageOnce, sendWithId } from '../rocketchat/api.js'
 import type { RocketChatClient } from '../rocketchat/client.js'
@@ -7,7 +8,8 @@ import { addReaction, updateMessage } from '../rocketchat/messages.js'
 import { resolveRoom, RoomError, type ResolvedRoom } from '../rocketchat/rooms.js'
 import type { Logger, Message, OutgoingMessage, RoomRef } from '../rocketchat/types.js'
 import { uploadFiles, type UploadPlan } from '../rocketchat/uploads.js'
-import type { KeyMode } from './options.js'
+import type { Deadline } from '../rocketchat/deadline.js'
+import type { KeyMode, LiveText } from './options.js'
 import type { Draft } from './outgoing.js'
 
 export type { KeyMode } from './options.js'
@@ -88,9 +90,9 @@ export async function sendAddressed(
   client: RocketChatClient,
   addressing: Addressing,
   draft: Draft,
-  options: { serverUrl: URL; log: Logger }
+  options: { serverUrl: URL; log: Logger; live?: LiveText; deadline?: Deadline }
 ): Promise<Sent> {
-  const { log } = options
+  const { log, live, deadline } = options
   switch (addressing.kind) {
     case 'new': {
       const message = await sendMessageOnce(client, { ...draft, _id: newMessageId() })
@@ -103,7 +105,9 @@ export async function sendAddressed(
       log.debug(`message-key ${quote(addressing.key)} is the message id ${id} in ${draft.rid}.`)
       return addressing.mode === 'thread'
         ? replyUnderKeyed(client, id, addressing.key, draft)
-        : updateKeyed(client, id, addressing.key, draft, log, addressing.keepText)
+        : live
+          ? updateLive(client, id, addressing.key, draft, log, live, deadline)
+          : updateKeyed(client, id, addressing.key, draft, log, addressing.keepText)
     }
   }
 }
@@ -151,6 +155,52 @@ async function updateKeyed(
   return created.isNew
     ? posted(created.message)
     : update(client, created.message, draft, log, keepText)
+}
+
+// Steps that finish together each write what they know; each then reads the board back
+// and writes again while it lacks something this step showed. A few rounds settle it.
+const SETTLE_ROUNDS = 4
+const SETTLE_PAUSE_MS = 400
+
+/**
+ * A keyed message whose text is rendered again from fresh data right before each write,
+ * from the text it has, then checked until it shows what this step wrote.
+ */
+async function updateLive(
+  client: RocketChatClient,
+  id: string,
+  key: string,
+  draft: Draft,
+  log: Logger,
+  live: LiveText,
+  deadline?: Deadline
+): Promise<Sent> {
+  let written = draft.msg
+  const rewrite = async (current: Message): Promise<Sent> => {
+    written = await live.render(current.msg ?? '')
+    return update(client, current, { ...draft, msg: written }, log)
+  }
+  const existing = await getMessage(client, id)
+  let sent: Sent
+  if (existing) {
+    sent = await rewrite(existing)
+  } else {
+    const created = await createOnce(client, { ...withContent(draft, key), _id: id })
+    sent = created.isNew ? posted(created.message) : await rewrite(created.message)
+  }
+  for (let round = 0; round < SETTLE_ROUNDS; round++) {
+    const pause = SETTLE_PAUSE_MS * (1 + Math.random())
+    // Settling is worth a little time, never the step's budget.
+    if (deadline && deadline.remainingMs < pause + 5_000) break
+    await sleep(pause)
+    const current = await getMessage(client, id)
+    if (!current || live.settled(current.msg ?? '', written)) break
+    log.info(
+      `Another step updated the message of message-key ${quote(key)} at the same moment; updating it again with both.`
+    )
+    sent = { ...(await rewrite(current)), action: sent.action }
+  }
+  return sent
 }
 
 async function replyUnderKeyed(

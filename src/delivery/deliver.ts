@@ -17,7 +17,7 @@ import {
   type Sent
 } from './conversation.js'
 import { fitToLimit, learnedLimit, messageLimit } from './limit.js'
-import type { DeliveryOptions } from './options.js'
+import type { DeliveryOptions, LiveText } from './options.js'
 import { outgoing, restDraft } from './outgoing.js'
 
 export interface Delivery {
@@ -54,7 +54,8 @@ export class PartialDeliveryError extends Error {
 /**
  * Resolves the room and posts the content (or updates the message, or replies under it, as
  * message-key and update-message-id ask), exactly once, then adds the reaction and the files,
- * within the step's time budget.
+ * within the step's time budget. `live`: with message-key in update mode, the text is made
+ * again from fresh data right before each write (the run board).
  */
 export async function deliver(
   options: DeliveryOptions,
@@ -62,7 +63,8 @@ export async function deliver(
   log: Logger,
   runUrl = '',
   files: LocalFile[] = [],
-  deadline = new Deadline(options.timeoutMs)
+  deadline = new Deadline(options.timeoutMs),
+  live?: LiveText
 ): Promise<Delivery> {
   return withClient(options, options.serverUrl, deadline, log, async (client) => {
     // Before anything is posted: a file over the server's own limit fails the step now.
@@ -80,11 +82,21 @@ export async function deliver(
         ? { kind: 'key', key: options.messageKey, mode: options.keyMode, keepText }
         : { kind: 'new' }
     const draftOf = (text: string) => restDraft(outgoing(options, content, text), room.id)
+    const fit = (limit: number, text = content.text): string[] =>
+      fitToLimit(text, limit, options, runUrl, log)
+    let limit = await messageLimit(client, options, content.text)
+    const fitted: LiveText | undefined = live && {
+      render: async (current) => fit(limit, await live.render(current))[0],
+      settled: (current, written) => live.settled(current, written)
+    }
     const send = (text: string): Promise<Sent> =>
-      sendAddressed(client, addressing, draftOf(text), { serverUrl: options.serverUrl, log })
-    const fit = (limit: number): string[] => fitToLimit(content.text, limit, options, runUrl, log)
+      sendAddressed(client, addressing, draftOf(text), {
+        serverUrl: options.serverUrl,
+        log,
+        live: addressing.kind === 'key' && addressing.mode === 'update' ? fitted : undefined,
+        deadline
+      })
 
-    const limit = await messageLimit(client, options, content.text)
     let parts = fit(limit)
     let sent: Sent
     try {
@@ -96,6 +108,7 @@ export async function deliver(
         /message-size-exceeded/.test(`${error.errorType} ${error.serverError}`)
       const learned = await learnedLimit(client, options, tooLong, limit)
       if (learned === undefined) throw error
+      limit = learned
       parts = fit(learned)
       sent = await send(parts[0])
     }

@@ -49,6 +49,8 @@ export function fitToLimit(
   log: Logger
 ): string[] {
   const fitted = fitText(text, limit, options.longMessage, runUrl)
-  if (fitted.note) log.info(fitted.cut ? `${fitted.note} Full text:\n${text}` : fitted.note)
+  // A line of the text that starts with "::" would be read by the runner as a workflow command.
+  const shown = text.replace(/^::/gm, ':\u200B:')
+  if (fitted.note) log.info(fitted.cut ? `${fitted.note} Full text:\n${shown}` : fitted.note)
   return fitted.parts
 }

@@ -38,3 +38,15 @@ export interface DeliveryOptions {
   /** How errors name the settings a person can change (the action: its inputs). */
   names?: SettingNames
 }
+
+/**
+ * A text made again from fresh data right before each write (the run board): used when a
+ * message-key message is updated, so that steps finishing together end on one board that
+ * shows all of them.
+ */
+export interface LiveText {
+  /** The text to write now, given the text the message has ('' when it has none yet). */
+  render(current: string): Promise<string>
+  /** True when `current` shows all that `written` (this step's last write) showed. */
+  settled(current: string, written: string): boolean
+}

@@ -2,10 +2,11 @@ import type { WorkflowContext } from './context.js'
 import type { Attachment } from './attachments.js'
 import type { AllowedMentions } from './neutralise.js'
 import { releasePreset, statusPreset } from './presets.js'
+import { runPreset } from './run.js'
 import { renderAttachments, renderTemplate, type TemplateOptions } from './template.js'
 
 export type { AllowedMentions } from './neutralise.js'
-export type Preset = 'auto' | 'status' | 'release' | 'none'
+export type Preset = 'auto' | 'status' | 'release' | 'run' | 'none'
 
 /** A loaded template file; `path` (as given) only labels errors and warnings. */
 export interface TemplateFileContent {
@@ -81,7 +82,8 @@ export function buildContent(
     ) as Attachment[]
   }
 
-  const mention = mentionPrefix(opts, ctx.job.status)
+  // The run report is about the whole run, so its result decides the mention.
+  const mention = mentionPrefix(opts, ctx.run?.result ?? ctx.job.status)
   const preset = choosePreset(
     opts.preset,
     Boolean(message?.text) || attachments !== undefined,
@@ -93,12 +95,17 @@ export function buildContent(
       allowedMentions: opts.allowedMentions,
       maxLength: Math.max(0, opts.maxLength - (mention ? mention.length + 1 : 0))
     }
-    const built =
-      preset === 'release' ? releasePreset(ctx, presetOpts) : statusPreset(ctx, presetOpts)
-    // With an explicit preset, a given message replaces the preset's line and given
-    // attachments follow the preset's card.
-    text = text || built.text
-    list = [...built.attachments, ...(list ?? [])]
+    if (preset === 'run' && ctx.run) {
+      // No card: a live board is updated, and an update changes only the text.
+      text = text || runPreset(ctx, ctx.run, presetOpts)
+    } else {
+      const built =
+        preset === 'release' ? releasePreset(ctx, presetOpts) : statusPreset(ctx, presetOpts)
+      // With an explicit preset, a given message replaces the preset's line and given
+      // attachments follow the preset's card.
+      text = text || built.text
+      list = [...built.attachments, ...(list ?? [])]
+    }
   }
 
   if (mention) text = text ? `${mention} ${text}` : mention
@@ -122,7 +129,7 @@ function choosePreset(
   userContent: boolean,
   ctx: WorkflowContext,
   warn: (msg: string) => void
-): 'status' | 'release' | 'none' {
+): 'status' | 'release' | 'run' | 'none' {
   const isRelease =
     ctx.github.event_name === 'release' && Object.hasOwn(ctx.github.event, 'release')
   if (preset === 'auto') {

@@ -1,3 +1,5 @@
+import type { RunView } from './run.js'
+
 // What templates and presets read: the workflow run as plain data. Filled in by the action
 // layer (action/context.ts), which knows where each value comes from.
 
@@ -55,6 +57,8 @@ export interface WorkflowContext {
   release_name: string
   release_tag: string
   release_url: string
+  /** Every job of this run attempt; only with preset run (it costs a request to GitHub). */
+  run?: RunView
 }
 
 /** Encodes each path segment, parentheses included, so the URL survives inside a markdown link. */

@@ -150,19 +150,19 @@ export function trimNotes(notes: string, room: number): string {
   return fences % 2 === 1 ? `${kept}\n\`\`\`` : kept
 }
 
-function clip(value: string): string {
+export function clip(value: string): string {
   return value.length > MAX_SUBJECT ? `${cutAt(value, MAX_SUBJECT - 1)}…` : value
 }
 
-function link(label: string, url: string): string {
+export function link(label: string, url: string): string {
   return label && url ? `[${label}](${url})` : label
 }
 
-function treeUrl(ctx: WorkflowContext, ref: string): string {
+export function treeUrl(ctx: WorkflowContext, ref: string): string {
   return ctx.repository_url ? `${ctx.repository_url}/tree/${urlPath(ref)}` : ''
 }
 
-function userLink(ctx: WorkflowContext, login: string): string {
+export function userLink(ctx: WorkflowContext, login: string): string {
   // Logins are [A-Za-z0-9-] (plus [bot]); still neutralised, never trusted as markdown.
   if (!login) return ''
   const label = neutralise(login, { allowedMentions: 'none' })
@@ -177,7 +177,7 @@ function branches(ctx: WorkflowContext, plain: (value: string) => string): strin
   return plain(head || base)
 }
 
-function commitLine(ctx: WorkflowContext, plain: (value: string) => string): string {
+export function commitLine(ctx: WorkflowContext, plain: (value: string) => string): string {
   if (!ctx.sha7) return ''
   let line = link(ctx.sha7, ctx.commit_url)
   if (ctx.commit_message) line += ` ${plain(clip(ctx.commit_message))}`
@@ -185,7 +185,7 @@ function commitLine(ctx: WorkflowContext, plain: (value: string) => string): str
   return line
 }
 
-function triggeredBy(ctx: WorkflowContext): string {
+export function triggeredBy(ctx: WorkflowContext): string {
   const { actor, triggering_actor: again } = ctx.github
   const who = userLink(ctx, actor)
   return again && again !== actor ? `${who} (re-run by ${userLink(ctx, again)})` : who
