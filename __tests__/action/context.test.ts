@@ -2,7 +2,12 @@ import { describe, expect, it } from '@jest/globals'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { isSecretName, readWorkflowContext, safeEnv } from '../../src/action/context.js'
+import {
+  isSecretName,
+  readWorkflowContext,
+  safeEnv,
+  templateEnv
+} from '../../src/action/context.js'
 import { fixtureEnv } from '../fixtures/events/runs.js'
 
 const env = fixtureEnv
@@ -195,7 +200,8 @@ describe('env in the context', () => {
   })
 
   it('exposes the filtered env as ctx.env', () => {
-    const ctx = readWorkflowContext({ ...env('push'), ...secrets, ...visible }, 'success')
+    const all = { ...env('push'), ...secrets, ...visible }
+    const ctx = readWorkflowContext(all, 'success', templateEnv(all, ['*']))
     for (const name of Object.keys(secrets)) expect(Object.hasOwn(ctx.env, name)).toBe(false)
     expect(ctx.env.DEPLOY_ENV).toBe('production')
   })

@@ -45,11 +45,13 @@ export const INPUTS = {
   'files-max-mb': integer(1, 1024, 10),
   template: boolean(true),
   'template-file': text(),
+  'template-env': text(),
   preset: choice(['auto', 'status', 'release', 'none'], 'auto'),
   status: text(),
   mention: text(),
   'mention-if': text(),
   'allowed-mentions': choice(['users', 'none', 'all'], 'users'),
+  'link-previews': choice(['template', 'none', 'all'], 'template'),
   retries: integer(0, 20, 3),
   'timeout-seconds': integer(1, 3600, 120),
   // Only the password part of a proxy URL is secret.

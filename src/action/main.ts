@@ -5,10 +5,10 @@ import { deliverToWebhook } from '../delivery/webhook.js'
 import { InputError } from '../errors.js'
 import { validateAttachments } from '../message/attachments.js'
 import { buildContent, type Content } from '../message/content.js'
-import type { WorkflowContext } from '../message/context.js'
+import type { EnvAccess, WorkflowContext } from '../message/context.js'
 import { loadTemplateFile } from '../message/template-file.js'
 import { Deadline } from '../rocketchat/deadline.js'
-import { readWorkflowContext } from './context.js'
+import { readWorkflowContext, templateEnv } from './context.js'
 import { explainFailure } from './explain.js'
 import { resolveFiles } from './files.js'
 import { maskingReader, SETTING_NAMES } from './inputs.js'
@@ -38,9 +38,10 @@ export async function run(): Promise<void> {
     const deadline = new Deadline(settings.timeoutMs, SETTING_NAMES.timeout)
     watchdog = startWatchdog(settings.timeoutMs, settings.failOnError)
 
-    const ctx = readWorkflowContext(process.env, settings.status, masked)
+    const env = templateEnv(process.env, settings.templateEnv, masked)
+    const ctx = readWorkflowContext(process.env, settings.status, env)
     const workspace = process.env.GITHUB_WORKSPACE || process.cwd()
-    const content = await composeContent(settings, ctx, workspace)
+    const content = await composeContent(settings, ctx, workspace, env)
     // Missing, outside or oversized files fail the step here, before anything is posted.
     const files = await resolveFiles(settings.files, workspace, {
       maxBytes: settings.filesMaxBytes
@@ -77,7 +78,8 @@ export async function run(): Promise<void> {
 async function composeContent(
   settings: Settings,
   ctx: WorkflowContext,
-  workspace: string
+  workspace: string,
+  env: EnvAccess
 ): Promise<Content> {
   const templateFile = settings.templateFile
     ? await loadTemplateFile(settings.templateFile, workspace)
@@ -93,7 +95,9 @@ async function composeContent(
       allowedMentions: settings.allowedMentions,
       mention: settings.mention,
       mentionIf: settings.mentionIf,
-      maxLength: settings.maxMessageLength ?? 5000
+      maxLength: settings.maxMessageLength ?? 5000,
+      linkPreviews: settings.linkPreviews,
+      env
     },
     ctx,
     (warning) => core.warning(warning)
