@@ -35333,7 +35333,7 @@ function describe(value) {
 // template must never be able to print them into a chat room.
 // AUTH(?!OR) keeps COMMIT_AUTHOR-style names readable while hiding *_AUTH and AUTH_*.
 const HIDDEN_ENV_PREFIXES = ['ACTIONS_', 'INPUT_'];
-const SECRET_NAME = /TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|KEY|CREDENTIAL|AUTH(?!OR)|PRIVATE|COOKIE|SESSION|(^|_)PAT($|_)/i;
+const SECRET_NAME = /TOKEN|SECRET|PASS|PWD|KEY|CREDENTIAL|AUTH(?!OR)|PRIVATE|COOKIE|SESSION|DSN|WEBHOOK|BEARER|(^|_)PAT($|_)/i;
 // Values that are credentials whatever the variable is called: a URL with user:password@
 // (also curl's scheme-less proxy form) and an incoming webhook URL, whose path is its token.
 const CREDENTIAL_VALUE = [
