@@ -28368,7 +28368,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8442:
+/***/ 3277:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31467,16 +31467,44 @@ async function sendWithId(client, message) {
         const found = await getMessage(client, message._id, { retries: 1 });
         return found && { message: found };
     };
+    const { previewUrls, ...fields } = message;
     try {
-        const { message: stored } = await client.post('chat.sendMessage', { message }, { checkDelivered: check });
+        const { message: stored } = await withPreviewUrls(client, previewUrls, (extra) => client.post('chat.sendMessage', { message: fields, ...extra }, { checkDelivered: check }));
         return { message: stored, doubt, duplicate: false, fetched: true };
     }
     catch (error) {
         if (!isDuplicateIdError(error))
             throw error;
         const stored = await getMessage(client, message._id).catch(() => undefined);
-        return { message: stored ?? { ...message }, doubt, duplicate: true, fetched: Boolean(stored) };
+        return { message: stored ?? { ...fields }, doubt, duplicate: true, fetched: Boolean(stored) };
     }
+}
+/**
+ * Sends a request with `previewUrls` where the server takes it. A server whose schema lacks
+ * the key (before 6.4: `additionalProperties: false` in @rocket.chat/rest-typings'
+ * chatSendMessageSchema and ChatUpdateSchema) refuses the request before doing anything, so
+ * it is sent once more without it, the same message id included, and the client remembers
+ * for the rest of the step. Its previews are then the server's default (every URL).
+ */
+async function withPreviewUrls(client, previewUrls, send) {
+    if (previewUrls === undefined || client.previewUrlsRefused)
+        return send({});
+    try {
+        return await send({ previewUrls });
+    }
+    catch (error) {
+        if (!isSchemaRefusal(error))
+            throw error;
+        client.previewUrlsRefused = true;
+        return send({});
+    }
+}
+// Ajv's text for a key the schema does not allow, as the server returns it (with the
+// ` [invalid-params]` suffix up to 8.x; alone on typed routes).
+function isSchemaRefusal(error) {
+    return (error instanceof RocketChatError &&
+        error.status === 400 &&
+        /must NOT have additional properties/.test(error.serverError));
 }
 /** Posts a message exactly once and returns what the server stored. */
 async function sendMessageOnce(client, message) {
@@ -32163,6 +32191,11 @@ class RocketChatClient {
     perRequestMs;
     backoffMs;
     proxyLogged = false;
+    /**
+     * Set once the server's schema refused `previewUrls` (before 6.4): later requests of the
+     * step go without it rather than being refused again.
+     */
+    previewUrlsRefused = false;
     constructor(options) {
         this.options = options;
         const share = options.deadline.totalMs / (options.retries + 1);
@@ -32426,6 +32459,7 @@ function serverIdentity(serverUrl) {
 
 ;// CONCATENATED MODULE: ./src/rocketchat/messages.ts
 
+
 /**
  * Replaces the text of a message with `chat.update`. Only the text: the endpoint refuses
  * attachments, alias and emoji, so a message keeps the ones it was posted with.
@@ -32433,13 +32467,14 @@ function serverIdentity(serverUrl) {
  * Safe to retry: sending the same text again changes nothing, and when two steps update one
  * message the last to arrive wins, whichever attempt it was.
  */
-async function updateMessage(client, target, text) {
+async function updateMessage(client, target, text, previewUrls) {
     try {
-        const { message } = await client.post('chat.update', {
+        const { message } = await withPreviewUrls(client, previewUrls, (extra) => client.post('chat.update', {
             roomId: target.roomId,
             msgId: target.msgId,
-            text
-        });
+            text,
+            ...extra
+        }));
         return message;
     }
     catch (error) {
@@ -32729,7 +32764,7 @@ async function update(client, existing, draft, log, keepText = false) {
         log.info(`No text given: the message ${existing._id} keeps its text.`);
     }
     else if (draft.msg !== existing.msg) {
-        message = await updateMessage(client, { roomId: existing.rid, msgId: existing._id }, draft.msg);
+        message = await updateMessage(client, { roomId: existing.rid, msgId: existing._id }, draft.msg, draft.previewUrls);
     }
     return {
         message,
@@ -32920,7 +32955,8 @@ function outgoing(options, content, text) {
         ...(options.avatar && { avatar: options.avatar }),
         ...(options.threadId && { tmid: options.threadId }),
         ...(options.threadBroadcast && { tshow: true }),
-        ...(content.attachments?.length && { attachments: content.attachments })
+        ...(content.attachments?.length && { attachments: content.attachments }),
+        ...(content.previewUrls && { previewUrls: content.previewUrls })
     };
 }
 /** The chat.sendMessage message for `rid` (the id is added where it is chosen). */
@@ -33274,7 +33310,8 @@ function dryRunReport(options, content, files = [], runUrl = '') {
         : options.messageKey
             ? `(derived from message-key ${quote(options.messageKey)} and the room)`
             : '(generated per message)';
-    const body = { message: { _id, ...restDraft(message, rid) } };
+    const { previewUrls, ...draft } = restDraft(message, rid);
+    const body = { message: { _id, ...draft }, ...(previewUrls && { previewUrls }) };
     const url = `${options.serverUrl.href.replace(/\/$/, '')}/api/v1/chat.sendMessage`;
     const notes = [
         note,
@@ -33929,12 +33966,35 @@ function presets_link(label, url) {
 function treeUrl(ctx, ref) {
     return ctx.repository_url ? `${ctx.repository_url}/tree/${urlPath(ref)}` : '';
 }
+function userUrl(ctx, login) {
+    return login ? `${ctx.github.server_url}/${urlPath(login)}` : '';
+}
 function userLink(ctx, login) {
     // Logins are [A-Za-z0-9-] (plus [bot]); still neutralised, never trusted as markdown.
     if (!login)
         return '';
     const label = neutralise(login, { allowedMentions: 'none' });
-    return presets_link(label, `${ctx.github.server_url}/${urlPath(login)}`);
+    return presets_link(label, userUrl(ctx, login));
+}
+/**
+ * Every link the presets build themselves, all on GITHUB_SERVER_URL: the ones whose
+ * preview `link-previews: template` allows. Links inside values are not among them.
+ */
+function presetLinks(ctx) {
+    const { github } = ctx;
+    const release = record(github.event.release);
+    const logins = [github.actor, github.triggering_actor, ctx.pr_author];
+    logins.push(str(record(release.author).login));
+    const links = [
+        ctx.run_url,
+        ctx.repository_url,
+        ctx.pr_url,
+        ctx.commit_url,
+        ctx.release_url,
+        ...[ctx.branch, ctx.tag, ctx.release_tag].map((ref) => (ref ? treeUrl(ctx, ref) : '')),
+        ...logins.map((login) => userUrl(ctx, login))
+    ];
+    return [...new Set(links.filter(Boolean))];
 }
 function branches(ctx, plain) {
     const pr = record(ctx.github.event.pull_request);
@@ -33968,6 +34028,96 @@ function eventLine(ctx, allowed) {
     if (name === 'workflow_dispatch')
         return 'workflow_dispatch (run by hand)';
     return neutralise(name, { allowedMentions: allowed });
+}
+
+;// CONCATENATED MODULE: ./src/message/rendered.ts
+
+// Whatever can start a mention for the server (MentionsParser's `(^|\s|>)@name`) or the
+// message parser: an @ not inside a word or an e-mail address, then name characters.
+const rendered_MENTION = /(?<![\p{L}\p{N}\p{M}_.%+-])@([\p{L}\p{N}\p{M}_.-]+)/gu;
+const ROOM_WIDE = /^(?:all|here|channel|everyone)(?![\p{L}\p{N}])/iu;
+/** The text of the pieces, joined. */
+function joined(pieces) {
+    return pieces.map((piece) => piece.text).join('');
+}
+/**
+ * Neutralises (a zero-width space after the @) every mention whose @ or a letter of its name
+ * came from a value: with `users`, the room-wide ones; with `none`, all. Mentions written
+ * wholly in the template stay, as the workflow's author wrote them.
+ */
+function judgeMentions(pieces, allowed) {
+    if (allowed === 'all' || !pieces.some((piece) => piece.text.includes('@')))
+        return [...pieces];
+    const text = joined(pieces);
+    const fromValue = valueMask(pieces, text.length);
+    const cuts = new Set();
+    for (const match of text.matchAll(rendered_MENTION)) {
+        const name = match[1];
+        const roomWide = ROOM_WIDE.exec(name);
+        if (allowed === 'users' && !roomWide)
+            continue;
+        const end = match.index + 1 + (allowed === 'none' ? name.length : roomWide[0].length);
+        if (fromValue.subarray(match.index, end).includes(1))
+            cuts.add(match.index);
+    }
+    return cuts.size ? insertAfter(pieces, cuts, ZWSP) : [...pieces];
+}
+/** 1 for every UTF-16 unit that came from a value (links included). */
+function valueMask(pieces, length) {
+    const mask = new Uint8Array(length);
+    let at = 0;
+    for (const piece of pieces) {
+        if (piece.origin !== 'template')
+            mask.fill(1, at, at + piece.text.length);
+        at += piece.text.length;
+    }
+    return mask;
+}
+// Inserts `mark` after each position in `after`, inside the piece that holds that position.
+function insertAfter(pieces, after, mark) {
+    let at = 0;
+    return pieces.map((piece) => {
+        const start = at;
+        at += piece.text.length;
+        let text = '';
+        let last = 0;
+        for (let i = 0; i < piece.text.length; i++) {
+            if (!after.has(start + i))
+                continue;
+            text += piece.text.slice(last, i + 1) + mark;
+            last = i + 1;
+        }
+        return last === 0 ? piece : { ...piece, text: text + piece.text.slice(last) };
+    });
+}
+
+;// CONCATENATED MODULE: ./src/message/previews.ts
+
+// The server's own URL pattern, so that each URL here is exactly the string the server
+// compares with `previewUrls`: apps/meteor/lib/getMessageUrlRegex.ts in RocketChat/Rocket.Chat
+// at 0226236b, used by parseUrlsInMessage.
+const MESSAGE_URL = /([A-Za-z]{3,9}):\/\/([-;:&=+$,\w]+@{1})?([-A-Za-z0-9.]+)+:?(\d+)?((\/[-+=!:~%/.@,\w]*)?\??([-+=&!:;%@/.,\w]+)?(?:#([^\s)]+))?)?/g;
+// Scheme, user part, host and port: who answers when the server fetches the URL.
+const ORIGIN = /^[A-Za-z]{3,9}:\/\/(?:[-;:&=+$,\w]+@)?[-A-Za-z0-9.]+(?::\d+)?/;
+/** Every URL the server finds in `text`, once each. */
+function urlsIn(text) {
+    return [...new Set(text.match(MESSAGE_URL) ?? [])];
+}
+/**
+ * The URLs of rendered text whose origin (scheme, host, port) was written in the template or
+ * is a link the action built: a value may add a path to them, never choose the host. A URL
+ * inside a value (a PR title's) is left out, so the server does not fetch it.
+ */
+function templateUrls(pieces) {
+    const text = pieces.map((piece) => piece.text).join('');
+    const mask = valueMask(pieces.map((piece) => (piece.origin === 'link' ? { ...piece, origin: 'template' } : piece)), text.length);
+    const urls = new Set();
+    for (const match of text.matchAll(MESSAGE_URL)) {
+        const origin = ORIGIN.exec(match[0])?.[0] ?? match[0];
+        if (!mask.subarray(match.index, match.index + origin.length).includes(1))
+            urls.add(match[0]);
+    }
+    return [...urls];
 }
 
 ;// CONCATENATED MODULE: ./src/message/run.ts
@@ -35044,6 +35194,18 @@ mustache.Writer = Writer;
 
 
 
+
+// Links the action builds from GITHUB_SERVER_URL: values, but their host is trusted.
+const ACTION_LINKS = new Set([
+    'run_url',
+    'commit_url',
+    'compare_url',
+    'pr_url',
+    'repository_url',
+    'actor_url',
+    'release_url',
+    'github.server_url'
+]);
 /**
  * Renders `{{ path }}` placeholders and mustache sections against the workflow context.
  *
@@ -35055,11 +35217,19 @@ mustache.Writer = Writer;
  * its position while the section stack is known.
  */
 function renderTemplate(text, ctx, opts) {
+    return joined(renderPieces(text, ctx, opts));
+}
+/**
+ * The rendered text as pieces (written in the template, or substituted), with every mention
+ * a value took part in already neutralised as `allowedMentions` says.
+ */
+function renderPieces(text, ctx, opts) {
     if (!text.includes('{{'))
-        return text;
+        return [{ text, origin: 'template' }];
     const tokens = template_parseTemplate(text, opts);
     const warned = new Set();
-    return renderTokens(tokens, [ctx], text, opts, warned);
+    const pieces = renderTokens(tokens, [ctx], text, opts, warned);
+    return judgeMentions(pieces, opts.allowedMentions);
 }
 /** Renders every string leaf of parsed attachments; keys and non-strings are left alone. */
 function renderAttachments(attachments, ctx, opts) {
@@ -35161,55 +35331,70 @@ function inputError(opts, detail) {
     return new InputError(opts.input, opts.where ? `${opts.where}: ${detail}` : detail);
 }
 function renderTokens(tokens, scope, text, opts, warned) {
-    let out = '';
-    for (const token of tokens)
-        out += renderToken(token, scope, text, opts, warned);
-    return out;
+    return tokens.flatMap((token) => renderToken(token, scope, text, opts, warned));
 }
 function renderToken(token, scope, text, opts, warned) {
     const [type, name] = token;
     switch (type) {
         case 'text':
-            return name;
+            return [{ text: name, origin: 'template' }];
         case 'name':
         case '&': {
             const hit = template_lookup(scope, name);
             if (!hit.found) {
+                if (noteEnv(name, opts))
+                    return [];
                 if (!warned.has(name)) {
                     warned.add(name);
                     const label = opts.where ? `${opts.input} ${opts.where}` : opts.input;
                     opts.warn(`${label}: {{ ${name} }} at ${position(text, token[2])} is not in the workflow context; it renders empty.`);
                 }
-                return '';
+                return [];
             }
-            return neutralise(stringify(hit.value), { allowedMentions: opts.allowedMentions });
+            const value = neutralise(stringify(hit.value), { allowedMentions: opts.allowedMentions });
+            // Only the context's own link fields, not a payload key of the same name in a section.
+            const origin = hit.level === 0 && ACTION_LINKS.has(name) ? 'link' : 'value';
+            return value ? [{ text: value, origin }] : [];
         }
         case '#': {
             // A missing section name is just a false condition: that is what sections are for.
-            const { value } = template_lookup(scope, name);
+            const { value, found } = template_lookup(scope, name);
+            if (!found)
+                noteEnv(name, opts);
             const inner = token[4];
             if (Array.isArray(value)) {
-                return value
-                    .map((item) => renderTokens(inner, [...scope, item], text, opts, warned))
-                    .join('');
+                return value.flatMap((item) => renderTokens(inner, [...scope, item], text, opts, warned));
             }
-            return value ? renderTokens(inner, [...scope, value], text, opts, warned) : '';
+            return value ? renderTokens(inner, [...scope, value], text, opts, warned) : [];
         }
         case '^': {
-            const { value } = template_lookup(scope, name);
+            const { value, found } = template_lookup(scope, name);
+            if (!found)
+                noteEnv(name, opts);
             const empty = !value || (Array.isArray(value) && value.length === 0);
-            return empty ? renderTokens(token[4], scope, text, opts, warned) : '';
+            return empty ? renderTokens(token[4], scope, text, opts, warned) : [];
         }
         default:
             // Comments and delimiter changes produce no output.
-            return '';
+            return [];
     }
+}
+// An `env.<name>` that template-env keeps out is noted for the step's one warning.
+function noteEnv(name, opts) {
+    if (!opts.env || !name.startsWith('env.'))
+        return false;
+    const variable = name.slice('env.'.length);
+    const why = opts.env.why(variable);
+    if (!why)
+        return false;
+    opts.envNotes?.[why].add(variable);
+    return true;
 }
 // Mustache's lookup: try the whole dotted path at the innermost scope, then outwards.
 // Own properties only, so prototype members never resolve.
 function template_lookup(scope, name) {
     if (name === '.')
-        return { found: true, value: scope[scope.length - 1] };
+        return { found: true, value: scope[scope.length - 1], level: scope.length - 1 };
     const parts = name.split('.');
     for (let level = scope.length - 1; level >= 0; level--) {
         let value = scope[level];
@@ -35222,7 +35407,7 @@ function template_lookup(scope, name) {
             value = value[part];
         }
         if (found)
-            return { found, value };
+            return { found, value, level };
     }
     return { found: false };
 }
@@ -35238,11 +35423,14 @@ function stringify(value) {
 
 
 
+
+
 /** Turns inputs plus workflow context into what gets posted; pure apart from `warn`. */
 function buildContent(opts, ctx, warn) {
     const file = opts.templateFile ?? {};
     const fileWhere = (field) => (file.path ? `${file.path} ${field}` : field);
-    const base = { allowedMentions: opts.allowedMentions, warn };
+    const envNotes = { unlisted: new Set(), secret: new Set() };
+    const base = { allowedMentions: opts.allowedMentions, warn, env: opts.env, envNotes };
     // Each part remembers where it came from, so errors name the right input.
     const message = opts.message
         ? part(opts.message, { ...base, input: 'message' })
@@ -35258,8 +35446,16 @@ function buildContent(opts, ctx, warn) {
                 at: { ...base, input: 'template-file', where: fileWhere('attachments') }
             }
             : undefined;
-    const render = (p) => !p || !p.text ? '' : opts.template ? renderTemplate(p.text, ctx, p.at) : p.text;
-    let text = render(message);
+    const pieces = (p) => !p || !p.text
+        ? []
+        : opts.template
+            ? renderPieces(p.text, ctx, p.at)
+            : [{ text: p.text, origin: 'template' }];
+    const render = (p) => joined(pieces(p));
+    const messagePieces = pieces(message);
+    let text = joined(messagePieces);
+    // Written by the workflow: the mention input, and the attachments (not previewed by the server).
+    const previewable = new Set(templateUrls(messagePieces));
     let list;
     if (attachments) {
         list = (opts.template ? renderAttachments(attachments.items, ctx, attachments.at) : attachments.items);
@@ -35283,15 +35479,38 @@ function buildContent(opts, ctx, warn) {
             text = text || built.text;
             list = [...built.attachments, ...(list ?? [])];
         }
+        for (const url of presetLinks(ctx))
+            previewable.add(url);
     }
-    if (mention)
+    if (mention) {
         text = text ? `${mention} ${text}` : mention;
+        for (const url of urlsIn(mention))
+            previewable.add(url);
+    }
     const content = { text, alias: render(alias) };
     if (opts.preset === 'auto' && preset !== 'none')
         content.presetOnly = true;
     if (list && list.length > 0)
         content.attachments = list;
+    // Only the text's own URLs are listed, and none at all when it has none: an old server that
+    // refuses the key is then never asked.
+    const urls = urlsIn(text);
+    const previews = opts.linkPreviews ?? 'template';
+    if (previews !== 'all' && urls.length > 0) {
+        content.previewUrls = previews === 'none' ? [] : urls.filter((url) => previewable.has(url));
+    }
+    warnAboutEnv(envNotes, warn);
     return content;
+}
+// One warning for the whole step, however many places name the variables.
+function warnAboutEnv(notes, warn) {
+    const list = (names) => [...names].map((name) => `{{ env.${name} }}`).join(', ');
+    if (notes.unlisted.size) {
+        warn(`${list(notes.unlisted)} rendered empty: templates read only the environment variables template-env lists. To allow them, add to the step: template-env: ${[...notes.unlisted].join(', ')} (names or globs such as DEPLOY_*; names that look like a credential's, such as *_TOKEN, never render).`);
+    }
+    if (notes.secret.size) {
+        warn(`${list(notes.secret)} rendered empty although template-env lists them: the value holds a secret the action masks or a credential (a URL with a password, a webhook URL), the name looks like a credential's (TOKEN, KEY, SECRET, PASSWORD, AUTH…; rename the variable if it holds none), or the variable is the runner's own (ACTIONS_*, INPUT_*). Templates never print those.`);
+    }
 }
 function part(text, at) {
     return text ? { text, at } : undefined;
@@ -35474,7 +35693,7 @@ function describe(value) {
 // template must never be able to print them into a chat room.
 // AUTH(?!OR) keeps COMMIT_AUTHOR-style names readable while hiding *_AUTH and AUTH_*.
 const HIDDEN_ENV_PREFIXES = ['ACTIONS_', 'INPUT_'];
-const SECRET_NAME = /TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|KEY|CREDENTIAL|AUTH(?!OR)|PRIVATE|COOKIE|SESSION|(^|_)PAT($|_)/i;
+const SECRET_NAME = /TOKEN|SECRET|PASS|PWD|KEY|CREDENTIAL|AUTH(?!OR)|PRIVATE|COOKIE|SESSION|DSN|WEBHOOK|BEARER|(^|_)PAT($|_)/i;
 // Values that are credentials whatever the variable is called: a URL with user:password@
 // (also curl's scheme-less proxy form) and an incoming webhook URL, whose path is its token.
 const CREDENTIAL_VALUE = [
@@ -35483,10 +35702,10 @@ const CREDENTIAL_VALUE = [
     /\/hooks\/[^/\s]+\/[^/\s]+/
 ];
 /**
- * Reads GITHUB_* / RUNNER_* variables and the event file once. `secrets` are values the
- * action masks (its token, the webhook URL, proxy passwords): no `env` entry may carry one.
+ * Reads GITHUB_* / RUNNER_* variables and the event file once. `env` holds only what
+ * `access` (template-env) lets templates read; without it, templates read no variable.
  */
-function readWorkflowContext(env, jobStatus, secrets = []) {
+function readWorkflowContext(env, jobStatus, access = templateEnv(env, [])) {
     const event = readEvent(env.GITHUB_EVENT_PATH);
     const get = (name) => env[name] ?? '';
     const eventRepo = record(event.repository);
@@ -35518,29 +35737,62 @@ function readWorkflowContext(env, jobStatus, secrets = []) {
         github,
         job: { status: jobStatus },
         runner: { os: get('RUNNER_OS'), arch: get('RUNNER_ARCH'), name: get('RUNNER_NAME') },
-        env: safeEnv(env, secrets),
+        env: access.visible,
         ...derive(github)
     };
 }
-/** The environment minus credentials, as `env` in templates. */
-function safeEnv(env, secrets = []) {
+/**
+ * Deny by default (a denylist of secret-looking names can never be complete): templates read
+ * only the variables `listed` names, exactly or by a `*` / `?` glob. Even listed, a variable
+ * stays out when its value holds a masked secret (`secrets`: the token, webhook URL, proxy
+ * passwords) or looks like a credential, when its name looks like a credential's, and when
+ * it is the runner's own (ACTIONS_*, INPUT_*).
+ */
+function templateEnv(env, listed, secrets = []) {
+    const exact = new Set(listed.filter((pattern) => !/[*?]/.test(pattern)));
+    const globs = listed.filter((pattern) => /[*?]/.test(pattern)).map(globToRegExp);
     const known = secrets.filter((secret) => secret.length >= 4);
-    const out = {};
+    const isListed = (name) => exact.has(name) || globs.some((re) => re.test(name));
+    const visible = {};
+    const refused = new Set();
     for (const [name, value] of Object.entries(env)) {
-        if (value === undefined || isSecretName(name))
+        if (value === undefined || !isListed(name))
             continue;
-        if (CREDENTIAL_VALUE.some((re) => re.test(value)))
-            continue;
-        if (known.some((secret) => value.includes(secret)))
-            continue;
-        out[name] = value;
+        if (isSecretName(name) || isCredential(value, known))
+            refused.add(name);
+        else
+            visible[name] = value;
     }
-    return out;
+    return {
+        visible,
+        why: (name) => {
+            if (Object.hasOwn(visible, name))
+                return undefined;
+            if (refused.has(name) || (isListed(name) && isSecretName(name)))
+                return 'secret';
+            return isListed(name) ? undefined : 'unlisted';
+        }
+    };
 }
-/** True for variable names templates may not read. */
+/** The environment minus credentials: what `template-env: '*'` shows, as a check of the rules. */
+function safeEnv(env, secrets = []) {
+    return templateEnv(env, ['*'], secrets).visible;
+}
+/** True for variable names templates never read, listed or not. */
 function isSecretName(name) {
     const upper = name.toUpperCase();
     return HIDDEN_ENV_PREFIXES.some((prefix) => upper.startsWith(prefix)) || SECRET_NAME.test(name);
+}
+function isCredential(value, secrets) {
+    return (CREDENTIAL_VALUE.some((re) => re.test(value)) ||
+        secrets.some((secret) => value.includes(secret)));
+}
+function globToRegExp(pattern) {
+    const body = pattern
+        .split('')
+        .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+        .join('');
+    return new RegExp(`^${body}$`);
 }
 function derive(github) {
     const { event, server_url: server, repository } = github;
@@ -35846,12 +36098,14 @@ const INPUTS = {
     'files-max-mb': integer(1, 1024, 10),
     template: inputs_boolean(true),
     'template-file': inputs_text(),
+    'template-env': inputs_text(),
     preset: choice(['auto', 'status', 'release', 'run', 'none'], 'auto'),
     status: inputs_text(),
     'github-token': inputs_text((value) => [value]),
     mention: inputs_text(),
     'mention-if': inputs_text(),
     'allowed-mentions': choice(['users', 'none', 'all'], 'users'),
+    'link-previews': choice(['template', 'none', 'all'], 'template'),
     retries: integer(0, 20, 3),
     'timeout-seconds': integer(1, 3600, 120),
     // Only the password part of a proxy URL is secret.
@@ -36337,12 +36591,14 @@ function readRest(getInput, authToken, webhookUrl, failOnError) {
         webhook,
         template: readBoolean(getInput, 'template'),
         templateFile: getInput('template-file'),
+        templateEnv: readTemplateEnv(getInput('template-env')),
         preset: readChoice(getInput, 'preset'),
         status: getInput('status').toLowerCase(),
         githubToken: getInput('github-token'),
         mention: getInput('mention'),
         mentionIf: readMentionIf(getInput('mention-if')),
         allowedMentions: readChoice(getInput, 'allowed-mentions'),
+        linkPreviews: readChoice(getInput, 'link-previews'),
         retries: readInteger(getInput, 'retries'),
         timeoutMs: readInteger(getInput, 'timeout-seconds') * 1000,
         proxy: readProxy(getInput('proxy')),
@@ -36354,6 +36610,19 @@ function readRest(getInput, authToken, webhookUrl, failOnError) {
         warnings,
         names: SETTING_NAMES
     };
+}
+/** Variable names or `*` / `?` globs, one per line or comma-separated. */
+function readTemplateEnv(raw) {
+    const names = raw
+        .split(/[\n,]/)
+        .map((name) => name.trim())
+        .filter(Boolean);
+    for (const name of names) {
+        if (!/^[^\s=]+$/.test(name)) {
+            throw new InputError('template-env', `${quote(name)} is not a variable name or glob. Expected names such as DEPLOY_ENV or DEPLOY_*, one per line or comma-separated.`);
+        }
+    }
+    return names;
 }
 function readWebhookUrl(raw) {
     try {
@@ -36569,7 +36838,8 @@ async function run() {
         // One budget from here on: templating, file checks and every request share it.
         const deadline = new Deadline(settings.timeoutMs, SETTING_NAMES.timeout);
         watchdog = startWatchdog(settings.timeoutMs, settings.failOnError);
-        const ctx = readWorkflowContext(process.env, settings.status, masked);
+        const env = templateEnv(process.env, settings.templateEnv, masked);
+        const ctx = readWorkflowContext(process.env, settings.status, env);
         const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
         const templateFile = settings.templateFile
             ? await loadTemplateFile(settings.templateFile, workspace)
@@ -36577,10 +36847,10 @@ async function run() {
         const report = settings.preset === 'run' ? await readRun(settings, ctx, deadline) : undefined;
         if (report)
             ctx.run = runView(ctx, report.jobs, Date.now());
-        const content = composeContent(settings, ctx, templateFile, core_warning);
+        const content = composeContent(settings, ctx, templateFile, env, core_warning);
         // A live board: each write is made again from the jobs as they are right then.
         const given = settings;
-        const live = report?.live((fresh) => composeContent(given, fresh, templateFile, () => undefined).text);
+        const live = report?.live((fresh) => composeContent(given, fresh, templateFile, env, () => undefined).text);
         // Missing, outside or oversized files fail the step here, before anything is posted.
         const files = await resolveFiles(settings.files, workspace, {
             maxBytes: settings.filesMaxBytes
@@ -36629,7 +36899,7 @@ async function readRun(settings, ctx, deadline) {
         return undefined;
     }
 }
-function composeContent(settings, ctx, templateFile, warn) {
+function composeContent(settings, ctx, templateFile, env, warn) {
     const content = buildContent({
         message: settings.message,
         alias: settings.alias,
@@ -36640,7 +36910,9 @@ function composeContent(settings, ctx, templateFile, warn) {
         allowedMentions: settings.allowedMentions,
         mention: settings.mention,
         mentionIf: settings.mentionIf,
-        maxLength: settings.maxMessageLength ?? 5000
+        maxLength: settings.maxMessageLength ?? 5000,
+        linkPreviews: settings.linkPreviews,
+        env
     }, ctx, warn);
     // Templates fill string values after the input was checked, so check again what will be sent.
     if (content.attachments) {
@@ -36679,7 +36951,7 @@ function startWatchdog(timeoutMs, failOnError) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8442);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3277);
 
 await (0,_action_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 

@@ -2,7 +2,12 @@ import { describe, expect, it } from '@jest/globals'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { isSecretName, readWorkflowContext, safeEnv } from '../../src/action/context.js'
+import {
+  isSecretName,
+  readWorkflowContext,
+  safeEnv,
+  templateEnv
+} from '../../src/action/context.js'
 import { fixtureEnv } from '../fixtures/events/runs.js'
 
 const env = fixtureEnv
@@ -195,7 +200,8 @@ describe('env in the context', () => {
   })
 
   it('exposes the filtered env as ctx.env', () => {
-    const ctx = readWorkflowContext({ ...env('push'), ...secrets, ...visible }, 'success')
+    const all = { ...env('push'), ...secrets, ...visible }
+    const ctx = readWorkflowContext(all, 'success', templateEnv(all, ['*']))
     for (const name of Object.keys(secrets)) expect(Object.hasOwn(ctx.env, name)).toBe(false)
     expect(ctx.env.DEPLOY_ENV).toBe('production')
   })
@@ -217,5 +223,43 @@ describe('env never carries a credential, whatever its name', () => {
       ['uDatnEVta64kW-mzMvOzRCTrd', 'abc']
     )
     expect(env).toEqual({ PATH: '/usr/bin', DEPLOY_ENV: 'staging', EMAIL: 'dev@example.com' })
+  })
+})
+
+describe('templateEnv: deny by default', () => {
+  const vars = {
+    DEPLOY_ENV: 'prod',
+    DEPLOY_REGION: 'eu',
+    DB_PASS: 'p',
+    SENTRY_DSN: 'https://k@sentry.example/1',
+    GIT_URL: 'https://user:pw@git.example/repo',
+    COPY: 'x-maskedSecretValue-y',
+    OTHER: 'o'
+  }
+  const access = templateEnv(
+    vars,
+    ['DEPLOY_*', 'GIT_URL', 'COPY', 'DB_PASS'],
+    ['maskedSecretValue']
+  )
+
+  it('shows only listed variables, by name or glob', () => {
+    expect(access.visible).toEqual({ DEPLOY_ENV: 'prod', DEPLOY_REGION: 'eu' })
+  })
+
+  it('says why the others are empty', () => {
+    expect(access.why('OTHER')).toBe('unlisted')
+    expect(access.why('SENTRY_DSN')).toBe('unlisted')
+    expect(access.why('NOT_SET')).toBe('unlisted')
+    // Listed, but a credential URL, a masked secret, a secret-looking name.
+    expect(access.why('GIT_URL')).toBe('secret')
+    expect(access.why('COPY')).toBe('secret')
+    expect(access.why('DB_PASS')).toBe('secret')
+    expect(access.why('DEPLOY_ENV')).toBeUndefined()
+    // Listed and simply not set: the usual "not in the context" warning applies.
+    expect(access.why('DEPLOY_MISSING')).toBeUndefined()
+  })
+
+  it('with nothing listed, templates read no variable', () => {
+    expect(templateEnv(vars, []).visible).toEqual({})
   })
 })

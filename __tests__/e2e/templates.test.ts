@@ -216,7 +216,9 @@ describe('templates are safe against what the event carries', () => {
     const { stored, run } = await post(
       {
         message:
-          'token={{ env.GITHUB_TOKEN }} runtime={{ env.ACTIONS_RUNTIME_TOKEN }} key={{ env.MY_API_KEY }} ok={{ env.DEPLOY_ENV }}'
+          'token={{ env.GITHUB_TOKEN }} runtime={{ env.ACTIONS_RUNTIME_TOKEN }} key={{ env.MY_API_KEY }} ok={{ env.DEPLOY_ENV }}',
+        // Even listed, by name or by glob, secret-looking names stay out.
+        'template-env': 'GITHUB_TOKEN, ACTIONS_*, MY_*, DEPLOY_ENV'
       },
       { env: { DEPLOY_ENV: 'staging' } }
     )

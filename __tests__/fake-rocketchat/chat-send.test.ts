@@ -25,7 +25,16 @@ describe('chat.sendMessage', () => {
       urls: [],
       mentions: [],
       channels: [],
-      md: [{ type: 'PARAGRAPH', value: [{ type: 'PLAIN_TEXT', value: 'Build *passed*' }] }]
+      // What the server's own parser makes of it (@rocket.chat/message-parser).
+      md: [
+        {
+          type: 'PARAGRAPH',
+          value: [
+            { type: 'PLAIN_TEXT', value: 'Build ' },
+            { type: 'BOLD', value: [{ type: 'PLAIN_TEXT', value: 'passed' }] }
+          ]
+        }
+      ]
     })
     expect(m.ts).toMatch(ISO_DATE)
     expect(m._updatedAt).toMatch(ISO_DATE)
@@ -55,6 +64,20 @@ describe('chat.sendMessage', () => {
     expect((await send({ _id: 'dup-1', rid: ROOM.general, msg: 'x' })).body.error).toBe(
       "Cannot read property 'starred' of undefined"
     )
+  })
+
+  it('finds URLs as the server does: a markdown link without its closing parenthesis', async () => {
+    const res = await post('chat.sendMessage', {
+      message: {
+        rid: ROOM.general,
+        msg: '[run](https://ci.example/run/1) and https://x.example/a'
+      },
+      previewUrls: ['https://ci.example/run/1']
+    })
+    expect(res.body.message.urls).toEqual([
+      { url: 'https://ci.example/run/1' },
+      { url: 'https://x.example/a', ignoreParse: true }
+    ])
   })
 
   it('finds, mentions, channels and URLs', async () => {

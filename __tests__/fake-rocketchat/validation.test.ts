@@ -134,6 +134,25 @@ describe('validation messages of the 8.8.1 schemas', () => {
     )
   })
 
+  it('refuses previewUrls on 6.3 (chat.sendMessage and chat.update) and stores nothing', async () => {
+    fake.setVersion('6.3')
+    const body = { message: { _id: 'pv-1', rid: ROOM.general, msg: 'x' }, previewUrls: [] }
+    const refused = await post('chat.sendMessage', body)
+    expect(refused.status).toBe(400)
+    expect(refused.body).toMatchObject({
+      success: false,
+      errorType: 'invalid-params',
+      error: 'must NOT have additional properties [invalid-params]'
+    })
+    expect(fake.messages.has('pv-1')).toBe(false)
+    expect((await post('chat.sendMessage', { message: body.message })).status).toBe(200)
+    const update = { roomId: ROOM.general, msgId: 'pv-1', text: 'y' }
+    expect((await post('chat.update', { ...update, previewUrls: [] })).status).toBe(400)
+    expect((await post('chat.update', update)).status).toBe(200)
+    fake.setVersion('6')
+    expect((await post('chat.update', { ...update, text: 'z', previewUrls: [] })).status).toBe(200)
+  })
+
   it('uses the typed-route shapes on develop (no suffix; query errors are error-invalid-params)', async () => {
     fake.setVersion('develop')
     expect((await post('chat.sendMessage', {})).body).toEqual({

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { readWorkflowContext } from '../../src/action/context.js'
+import { readWorkflowContext, templateEnv } from '../../src/action/context.js'
 import type { WorkflowContext } from '../../src/message/context.js'
 import { buildContent, mentionPrefix, type ContentOptions } from '../../src/message/content.js'
 import { ZWSP } from '../../src/message/neutralise.js'
@@ -14,23 +14,21 @@ function context(event: 'push' | 'pull_request' | 'release', status = 'failure')
     pull_request: 'refs/pull/2/merge',
     release: 'refs/tags/0.0.1'
   }
-  return readWorkflowContext(
-    {
-      GITHUB_EVENT_NAME: event,
-      GITHUB_EVENT_PATH: join(EVENTS, `${event}.json`),
-      GITHUB_REPOSITORY: 'Codertocat/Hello-World',
-      GITHUB_REF: refs[event],
-      GITHUB_SHA: '6113728f27ae82c7b1a177c8d03f9e96e0adf246',
-      GITHUB_ACTOR: 'Codertocat',
-      GITHUB_WORKFLOW: 'CI',
-      GITHUB_JOB: 'build',
-      GITHUB_RUN_ID: '1658821493',
-      GITHUB_RUN_NUMBER: '42',
-      DEPLOY_ENV: 'staging',
-      GITHUB_TOKEN: 'ghs_secret'
-    },
-    status
-  )
+  const env = {
+    GITHUB_EVENT_NAME: event,
+    GITHUB_EVENT_PATH: join(EVENTS, `${event}.json`),
+    GITHUB_REPOSITORY: 'Codertocat/Hello-World',
+    GITHUB_REF: refs[event],
+    GITHUB_SHA: '6113728f27ae82c7b1a177c8d03f9e96e0adf246',
+    GITHUB_ACTOR: 'Codertocat',
+    GITHUB_WORKFLOW: 'CI',
+    GITHUB_JOB: 'build',
+    GITHUB_RUN_ID: '1658821493',
+    GITHUB_RUN_NUMBER: '42',
+    DEPLOY_ENV: 'staging',
+    GITHUB_TOKEN: 'ghs_secret'
+  }
+  return readWorkflowContext(env, status, templateEnv(env, ['DEPLOY_*', 'GITHUB_TOKEN']))
 }
 
 function options(overrides: Partial<ContentOptions> = {}): ContentOptions {

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { readWorkflowContext } from '../../src/action/context.js'
+import { readWorkflowContext, templateEnv } from '../../src/action/context.js'
 import type { WorkflowContext } from '../../src/message/context.js'
 import { InputError } from '../../src/errors.js'
 import { ZWSP } from '../../src/message/neutralise.js'
@@ -19,22 +19,20 @@ function contextWith(
   const dir = mkdtempSync(join(tmpdir(), 'tpl-'))
   const path = join(dir, 'event.json')
   writeFileSync(path, JSON.stringify(event))
-  return readWorkflowContext(
-    {
-      GITHUB_EVENT_PATH: path,
-      GITHUB_EVENT_NAME: 'pull_request',
-      GITHUB_REPOSITORY: 'octo/app',
-      GITHUB_REF: 'refs/pull/7/merge',
-      GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
-      GITHUB_ACTOR: 'octocat',
-      GITHUB_WORKFLOW: 'CI',
-      GITHUB_JOB: 'test',
-      GITHUB_RUN_ID: '99',
-      GITHUB_RUN_NUMBER: '5',
-      ...env
-    },
-    'failure'
-  )
+  const vars = {
+    GITHUB_EVENT_PATH: path,
+    GITHUB_EVENT_NAME: 'pull_request',
+    GITHUB_REPOSITORY: 'octo/app',
+    GITHUB_REF: 'refs/pull/7/merge',
+    GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
+    GITHUB_ACTOR: 'octocat',
+    GITHUB_WORKFLOW: 'CI',
+    GITHUB_JOB: 'test',
+    GITHUB_RUN_ID: '99',
+    GITHUB_RUN_NUMBER: '5',
+    ...env
+  }
+  return readWorkflowContext(vars, 'failure', templateEnv(vars, ['*']))
 }
 
 function pr(title: string, extra: Record<string, unknown> = {}): WorkflowContext {

@@ -4,6 +4,7 @@ import {
   record,
   str,
   urlPath,
+  type EnvAccess,
   type GithubContext,
   type WorkflowContext
 } from '../message/context.js'
@@ -13,7 +14,7 @@ import {
 // AUTH(?!OR) keeps COMMIT_AUTHOR-style names readable while hiding *_AUTH and AUTH_*.
 const HIDDEN_ENV_PREFIXES = ['ACTIONS_', 'INPUT_']
 const SECRET_NAME =
-  /TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|KEY|CREDENTIAL|AUTH(?!OR)|PRIVATE|COOKIE|SESSION|(^|_)PAT($|_)/i
+  /TOKEN|SECRET|PASS|PWD|KEY|CREDENTIAL|AUTH(?!OR)|PRIVATE|COOKIE|SESSION|DSN|WEBHOOK|BEARER|(^|_)PAT($|_)/i
 // Values that are credentials whatever the variable is called: a URL with user:password@
 // (also curl's scheme-less proxy form) and an incoming webhook URL, whose path is its token.
 const CREDENTIAL_VALUE = [
@@ -23,13 +24,13 @@ const CREDENTIAL_VALUE = [
 ]
 
 /**
- * Reads GITHUB_* / RUNNER_* variables and the event file once. `secrets` are values the
- * action masks (its token, the webhook URL, proxy passwords): no `env` entry may carry one.
+ * Reads GITHUB_* / RUNNER_* variables and the event file once. `env` holds only what
+ * `access` (template-env) lets templates read; without it, templates read no variable.
  */
 export function readWorkflowContext(
   env: NodeJS.ProcessEnv,
   jobStatus: string,
-  secrets: readonly string[] = []
+  access: TemplateEnv = templateEnv(env, [])
 ): WorkflowContext {
   const event = readEvent(env.GITHUB_EVENT_PATH)
   const get = (name: string): string => env[name] ?? ''
@@ -63,31 +64,76 @@ export function readWorkflowContext(
     github,
     job: { status: jobStatus },
     runner: { os: get('RUNNER_OS'), arch: get('RUNNER_ARCH'), name: get('RUNNER_NAME') },
-    env: safeEnv(env, secrets),
+    env: access.visible,
     ...derive(github)
   }
 }
 
-/** The environment minus credentials, as `env` in templates. */
+/** What templates may read of the environment, and why the rest stays empty. */
+export interface TemplateEnv extends EnvAccess {
+  visible: Record<string, string>
+}
+
+/**
+ * Deny by default (a denylist of secret-looking names can never be complete): templates read
+ * only the variables `listed` names, exactly or by a `*` / `?` glob. Even listed, a variable
+ * stays out when its value holds a masked secret (`secrets`: the token, webhook URL, proxy
+ * passwords) or looks like a credential, when its name looks like a credential's, and when
+ * it is the runner's own (ACTIONS_*, INPUT_*).
+ */
+export function templateEnv(
+  env: NodeJS.ProcessEnv,
+  listed: readonly string[],
+  secrets: readonly string[] = []
+): TemplateEnv {
+  const exact = new Set(listed.filter((pattern) => !/[*?]/.test(pattern)))
+  const globs = listed.filter((pattern) => /[*?]/.test(pattern)).map(globToRegExp)
+  const known = secrets.filter((secret) => secret.length >= 4)
+  const isListed = (name: string): boolean => exact.has(name) || globs.some((re) => re.test(name))
+  const visible: Record<string, string> = {}
+  const refused = new Set<string>()
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined || !isListed(name)) continue
+    if (isSecretName(name) || isCredential(value, known)) refused.add(name)
+    else visible[name] = value
+  }
+  return {
+    visible,
+    why: (name) => {
+      if (Object.hasOwn(visible, name)) return undefined
+      if (refused.has(name) || (isListed(name) && isSecretName(name))) return 'secret'
+      return isListed(name) ? undefined : 'unlisted'
+    }
+  }
+}
+
+/** The environment minus credentials: what `template-env: '*'` shows, as a check of the rules. */
 export function safeEnv(
   env: NodeJS.ProcessEnv,
   secrets: readonly string[] = []
 ): Record<string, string> {
-  const known = secrets.filter((secret) => secret.length >= 4)
-  const out: Record<string, string> = {}
-  for (const [name, value] of Object.entries(env)) {
-    if (value === undefined || isSecretName(name)) continue
-    if (CREDENTIAL_VALUE.some((re) => re.test(value))) continue
-    if (known.some((secret) => value.includes(secret))) continue
-    out[name] = value
-  }
-  return out
+  return templateEnv(env, ['*'], secrets).visible
 }
 
-/** True for variable names templates may not read. */
+/** True for variable names templates never read, listed or not. */
 export function isSecretName(name: string): boolean {
   const upper = name.toUpperCase()
   return HIDDEN_ENV_PREFIXES.some((prefix) => upper.startsWith(prefix)) || SECRET_NAME.test(name)
+}
+
+function isCredential(value: string, secrets: readonly string[]): boolean {
+  return (
+    CREDENTIAL_VALUE.some((re) => re.test(value)) ||
+    secrets.some((secret) => value.includes(secret))
+  )
+}
+
+function globToRegExp(pattern: string): RegExp {
+  const body = pattern
+    .split('')
+    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+    .join('')
+  return new RegExp(`^${body}$`)
 }
 
 type Derived = Omit<WorkflowContext, 'github' | 'job' | 'runner' | 'env'>

@@ -6,10 +6,10 @@ import { InputError } from '../errors.js'
 import { validateAttachments } from '../message/attachments.js'
 import type { LiveText } from '../delivery/options.js'
 import { buildContent, type Content, type TemplateFileContent } from '../message/content.js'
-import type { WorkflowContext } from '../message/context.js'
+import type { EnvAccess, WorkflowContext } from '../message/context.js'
 import { loadTemplateFile } from '../message/template-file.js'
 import { Deadline } from '../rocketchat/deadline.js'
-import { readWorkflowContext } from './context.js'
+import { readWorkflowContext, templateEnv } from './context.js'
 import { explainFailure } from './explain.js'
 import { resolveFiles } from './files.js'
 import { maskingReader, SETTING_NAMES } from './inputs.js'
@@ -41,18 +41,19 @@ export async function run(): Promise<void> {
     const deadline = new Deadline(settings.timeoutMs, SETTING_NAMES.timeout)
     watchdog = startWatchdog(settings.timeoutMs, settings.failOnError)
 
-    const ctx = readWorkflowContext(process.env, settings.status, masked)
+    const env = templateEnv(process.env, settings.templateEnv, masked)
+    const ctx = readWorkflowContext(process.env, settings.status, env)
     const workspace = process.env.GITHUB_WORKSPACE || process.cwd()
     const templateFile = settings.templateFile
       ? await loadTemplateFile(settings.templateFile, workspace)
       : undefined
     const report = settings.preset === 'run' ? await readRun(settings, ctx, deadline) : undefined
     if (report) ctx.run = runView(ctx, report.jobs, Date.now())
-    const content = composeContent(settings, ctx, templateFile, core.warning)
+    const content = composeContent(settings, ctx, templateFile, env, core.warning)
     // A live board: each write is made again from the jobs as they are right then.
     const given = settings
     const live: LiveText | undefined = report?.live(
-      (fresh) => composeContent(given, fresh, templateFile, () => undefined).text
+      (fresh) => composeContent(given, fresh, templateFile, env, () => undefined).text
     )
     // Missing, outside or oversized files fail the step here, before anything is posted.
     const files = await resolveFiles(settings.files, workspace, {
@@ -108,6 +109,7 @@ function composeContent(
   settings: Settings,
   ctx: WorkflowContext,
   templateFile: TemplateFileContent | undefined,
+  env: EnvAccess,
   warn: (message: string) => void
 ): Content {
   const content = buildContent(
@@ -121,7 +123,9 @@ function composeContent(
       allowedMentions: settings.allowedMentions,
       mention: settings.mention,
       mentionIf: settings.mentionIf,
-      maxLength: settings.maxMessageLength ?? 5000
+      maxLength: settings.maxMessageLength ?? 5000,
+      linkPreviews: settings.linkPreviews,
+      env
     },
     ctx,
     warn

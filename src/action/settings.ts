@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import type { DeliveryOptions, KeyMode } from '../delivery/options.js'
 import { InputError, quote } from '../errors.js'
 import { parseAttachmentsInput, type Attachment } from '../message/attachments.js'
-import type { AllowedMentions, Preset } from '../message/content.js'
+import type { AllowedMentions, LinkPreviews, Preset } from '../message/content.js'
 import type { LongMessage } from '../message/fit.js'
 import type { RoomRef } from '../rocketchat/types.js'
 import { parseWebhookUrl, WebhookUrlError, type Webhook } from '../rocketchat/webhook.js'
@@ -25,6 +25,8 @@ export interface Settings extends DeliveryOptions {
   filesMaxBytes: number
   template: boolean
   templateFile: string
+  /** Names and globs of the variables templates may read (template-env). */
+  templateEnv: string[]
   preset: Preset
   status: string
   /** For preset run: reads the jobs of this run from GitHub. */
@@ -32,6 +34,7 @@ export interface Settings extends DeliveryOptions {
   mention: string
   mentionIf: string[]
   allowedMentions: AllowedMentions
+  linkPreviews: LinkPreviews
   failOnError: boolean
   dryRun: boolean
   /** Problems worth a warning that do not stop the step. */
@@ -155,12 +158,14 @@ function readRest(
     webhook,
     template: readBoolean(getInput, 'template'),
     templateFile: getInput('template-file'),
+    templateEnv: readTemplateEnv(getInput('template-env')),
     preset: readChoice(getInput, 'preset'),
     status: getInput('status').toLowerCase(),
     githubToken: getInput('github-token'),
     mention: getInput('mention'),
     mentionIf: readMentionIf(getInput('mention-if')),
     allowedMentions: readChoice(getInput, 'allowed-mentions'),
+    linkPreviews: readChoice(getInput, 'link-previews'),
     retries: readInteger(getInput, 'retries'),
     timeoutMs: readInteger(getInput, 'timeout-seconds') * 1000,
     proxy: readProxy(getInput('proxy')),
@@ -172,6 +177,23 @@ function readRest(
     warnings,
     names: SETTING_NAMES
   }
+}
+
+/** Variable names or `*` / `?` globs, one per line or comma-separated. */
+function readTemplateEnv(raw: string): string[] {
+  const names = raw
+    .split(/[\n,]/)
+    .map((name) => name.trim())
+    .filter(Boolean)
+  for (const name of names) {
+    if (!/^[^\s=]+$/.test(name)) {
+      throw new InputError(
+        'template-env',
+        `${quote(name)} is not a variable name or glob. Expected names such as DEPLOY_ENV or DEPLOY_*, one per line or comma-separated.`
+      )
+    }
+  }
+  return names
 }
 
 function readWebhookUrl(raw: string): Webhook {

@@ -243,7 +243,12 @@ async function update(
   if (!draft.msg) {
     log.info(`No text given: the message ${existing._id} keeps its text.`)
   } else if (draft.msg !== existing.msg) {
-    message = await updateMessage(client, { roomId: existing.rid, msgId: existing._id }, draft.msg)
+    message = await updateMessage(
+      client,
+      { roomId: existing.rid, msgId: existing._id },
+      draft.msg,
+      draft.previewUrls
+    )
   }
   return {
     message,

@@ -36,7 +36,8 @@ export function dryRunReport(
     : options.messageKey
       ? `(derived from message-key ${quote(options.messageKey)} and the room)`
       : '(generated per message)'
-  const body = { message: { _id, ...restDraft(message, rid) } }
+  const { previewUrls, ...draft } = restDraft(message, rid)
+  const body = { message: { _id, ...draft }, ...(previewUrls && { previewUrls }) }
   const url = `${options.serverUrl.href.replace(/\/$/, '')}/api/v1/chat.sendMessage`
   const notes = [
     note,

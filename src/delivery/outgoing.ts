@@ -21,7 +21,8 @@ export function outgoing(options: DeliveryOptions, content: Content, text: strin
     ...(options.avatar && { avatar: options.avatar }),
     ...(options.threadId && { tmid: options.threadId }),
     ...(options.threadBroadcast && { tshow: true }),
-    ...(content.attachments?.length && { attachments: content.attachments })
+    ...(content.attachments?.length && { attachments: content.attachments }),
+    ...(content.previewUrls && { previewUrls: content.previewUrls })
   }
 }
 

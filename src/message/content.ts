@@ -1,11 +1,14 @@
-import type { WorkflowContext } from './context.js'
+import type { EnvAccess, WorkflowContext } from './context.js'
 import type { Attachment } from './attachments.js'
 import type { AllowedMentions } from './neutralise.js'
-import { releasePreset, statusPreset } from './presets.js'
+import { presetLinks, releasePreset, statusPreset } from './presets.js'
+import { templateUrls, urlsIn, type LinkPreviews } from './previews.js'
+import { joined } from './rendered.js'
 import { runPreset } from './run.js'
-import { renderAttachments, renderTemplate, type TemplateOptions } from './template.js'
+import { renderAttachments, renderPieces, type EnvNotes, type TemplateOptions } from './template.js'
 
 export type { AllowedMentions } from './neutralise.js'
+export type { LinkPreviews } from './previews.js'
 export type Preset = 'auto' | 'status' | 'release' | 'run' | 'none'
 
 /** A loaded template file; `path` (as given) only labels errors and warnings. */
@@ -35,6 +38,10 @@ export interface ContentOptions {
   mentionIf: string[]
   /** Server message limit in UTF-16 units, for trimming release notes (default 5000). */
   maxLength: number
+  /** Which links get a preview card; default template. */
+  linkPreviews?: LinkPreviews
+  /** Which `env.<name>` templates may read (template-env); absent: whatever ctx.env holds. */
+  env?: EnvAccess
 }
 
 export interface Content {
@@ -43,6 +50,8 @@ export interface Content {
   attachments?: Attachment[]
   /** The text and attachments are only there because `preset: auto` filled in for none. */
   presetOnly?: boolean
+  /** The only URLs of the text the server may preview; undefined: every one (link-previews: all). */
+  previewUrls?: string[]
 }
 
 /** Turns inputs plus workflow context into what gets posted; pure apart from `warn`. */
@@ -53,7 +62,8 @@ export function buildContent(
 ): Content {
   const file = opts.templateFile ?? {}
   const fileWhere = (field: string): string => (file.path ? `${file.path} ${field}` : field)
-  const base = { allowedMentions: opts.allowedMentions, warn }
+  const envNotes: EnvNotes = { unlisted: new Set(), secret: new Set() }
+  const base = { allowedMentions: opts.allowedMentions, warn, env: opts.env, envNotes }
 
   // Each part remembers where it came from, so errors name the right input.
   const message = opts.message
@@ -72,9 +82,17 @@ export function buildContent(
           }
         : undefined
 
-  const render = (p: Part | undefined): string =>
-    !p || !p.text ? '' : opts.template ? renderTemplate(p.text, ctx, p.at) : p.text
-  let text = render(message)
+  const pieces = (p: Part | undefined) =>
+    !p || !p.text
+      ? []
+      : opts.template
+        ? renderPieces(p.text, ctx, p.at)
+        : [{ text: p.text, origin: 'template' as const }]
+  const render = (p: Part | undefined): string => joined(pieces(p))
+  const messagePieces = pieces(message)
+  let text = joined(messagePieces)
+  // Written by the workflow: the mention input, and the attachments (not previewed by the server).
+  const previewable = new Set(templateUrls(messagePieces))
   let list: Attachment[] | undefined
   if (attachments) {
     list = (
@@ -106,13 +124,41 @@ export function buildContent(
       text = text || built.text
       list = [...built.attachments, ...(list ?? [])]
     }
+    for (const url of presetLinks(ctx)) previewable.add(url)
   }
 
-  if (mention) text = text ? `${mention} ${text}` : mention
+  if (mention) {
+    text = text ? `${mention} ${text}` : mention
+    for (const url of urlsIn(mention)) previewable.add(url)
+  }
   const content: Content = { text, alias: render(alias) }
   if (opts.preset === 'auto' && preset !== 'none') content.presetOnly = true
   if (list && list.length > 0) content.attachments = list
+  // Only the text's own URLs are listed, and none at all when it has none: an old server that
+  // refuses the key is then never asked.
+  const urls = urlsIn(text)
+  const previews = opts.linkPreviews ?? 'template'
+  if (previews !== 'all' && urls.length > 0) {
+    content.previewUrls = previews === 'none' ? [] : urls.filter((url) => previewable.has(url))
+  }
+  warnAboutEnv(envNotes, warn)
   return content
+}
+
+// One warning for the whole step, however many places name the variables.
+function warnAboutEnv(notes: EnvNotes, warn: (msg: string) => void): void {
+  const list = (names: Set<string>): string =>
+    [...names].map((name) => `{{ env.${name} }}`).join(', ')
+  if (notes.unlisted.size) {
+    warn(
+      `${list(notes.unlisted)} rendered empty: templates read only the environment variables template-env lists. To allow them, add to the step: template-env: ${[...notes.unlisted].join(', ')} (names or globs such as DEPLOY_*; names that look like a credential's, such as *_TOKEN, never render).`
+    )
+  }
+  if (notes.secret.size) {
+    warn(
+      `${list(notes.secret)} rendered empty although template-env lists them: the value holds a secret the action masks or a credential (a URL with a password, a webhook URL), the name looks like a credential's (TOKEN, KEY, SECRET, PASSWORD, AUTH…; rename the variable if it holds none), or the variable is the runner's own (ACTIONS_*, INPUT_*). Templates never print those.`
+    )
+  }
 }
 
 interface Part {

@@ -26,6 +26,14 @@ export interface GithubContext {
   event: Record<string, unknown>
 }
 
+/**
+ * Why a template may not read `env.<name>`: not listed in template-env, or listed but its
+ * value holds a secret. undefined: readable (or listed and simply not set).
+ */
+export interface EnvAccess {
+  why(name: string): 'unlisted' | 'secret' | undefined
+}
+
 /** Everything a template can read, and what the presets are built from. */
 export interface WorkflowContext {
   github: GithubContext

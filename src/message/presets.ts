@@ -162,11 +162,36 @@ export function treeUrl(ctx: WorkflowContext, ref: string): string {
   return ctx.repository_url ? `${ctx.repository_url}/tree/${urlPath(ref)}` : ''
 }
 
+function userUrl(ctx: WorkflowContext, login: string): string {
+  return login ? `${ctx.github.server_url}/${urlPath(login)}` : ''
+}
+
 export function userLink(ctx: WorkflowContext, login: string): string {
   // Logins are [A-Za-z0-9-] (plus [bot]); still neutralised, never trusted as markdown.
   if (!login) return ''
   const label = neutralise(login, { allowedMentions: 'none' })
-  return link(label, `${ctx.github.server_url}/${urlPath(login)}`)
+  return link(label, userUrl(ctx, login))
+}
+
+/**
+ * Every link the presets build themselves, all on GITHUB_SERVER_URL: the ones whose
+ * preview `link-previews: template` allows. Links inside values are not among them.
+ */
+export function presetLinks(ctx: WorkflowContext): string[] {
+  const { github } = ctx
+  const release = record(github.event.release)
+  const logins = [github.actor, github.triggering_actor, ctx.pr_author]
+  logins.push(str(record(release.author).login))
+  const links = [
+    ctx.run_url,
+    ctx.repository_url,
+    ctx.pr_url,
+    ctx.commit_url,
+    ctx.release_url,
+    ...[ctx.branch, ctx.tag, ctx.release_tag].map((ref) => (ref ? treeUrl(ctx, ref) : '')),
+    ...logins.map((login) => userUrl(ctx, login))
+  ]
+  return [...new Set(links.filter(Boolean))]
 }
 
 function branches(ctx: WorkflowContext, plain: (value: string) => string): string {

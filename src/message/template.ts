@@ -1,8 +1,9 @@
 import Mustache, { type TemplateSpans } from 'mustache'
 import { position } from './json.js'
-import type { WorkflowContext } from './context.js'
+import type { EnvAccess, WorkflowContext } from './context.js'
 import { InputError } from '../errors.js'
 import { neutralise, type AllowedMentions } from './neutralise.js'
+import { joined, judgeMentions, type Origin, type Piece } from './rendered.js'
 
 export interface TemplateOptions {
   /** The input named in errors: `message`, `alias`, `attachments`, `template-file`. */
@@ -11,7 +12,28 @@ export interface TemplateOptions {
   where?: string
   allowedMentions: AllowedMentions
   warn: (msg: string) => void
+  /** Which `env.<name>` templates may read; absent: whatever ctx.env holds. */
+  env?: EnvAccess
+  /** Filled with the env names that rendered empty and why, for one warning per step. */
+  envNotes?: EnvNotes
 }
+
+export interface EnvNotes {
+  unlisted: Set<string>
+  secret: Set<string>
+}
+
+// Links the action builds from GITHUB_SERVER_URL: values, but their host is trusted.
+const ACTION_LINKS = new Set([
+  'run_url',
+  'commit_url',
+  'compare_url',
+  'pr_url',
+  'repository_url',
+  'actor_url',
+  'release_url',
+  'github.server_url'
+])
 
 type Token = TemplateSpans[number]
 type Scope = unknown[]
@@ -27,10 +49,19 @@ type Scope = unknown[]
  * its position while the section stack is known.
  */
 export function renderTemplate(text: string, ctx: WorkflowContext, opts: TemplateOptions): string {
-  if (!text.includes('{{')) return text
+  return joined(renderPieces(text, ctx, opts))
+}
+
+/**
+ * The rendered text as pieces (written in the template, or substituted), with every mention
+ * a value took part in already neutralised as `allowedMentions` says.
+ */
+export function renderPieces(text: string, ctx: WorkflowContext, opts: TemplateOptions): Piece[] {
+  if (!text.includes('{{')) return [{ text, origin: 'template' }]
   const tokens = parseTemplate(text, opts)
   const warned = new Set<string>()
-  return renderTokens(tokens, [ctx], text, opts, warned)
+  const pieces = renderTokens(tokens, [ctx], text, opts, warned)
+  return judgeMentions(pieces, opts.allowedMentions)
 }
 
 /** Renders every string leaf of parsed attachments; keys and non-strings are left alone. */
@@ -152,10 +183,8 @@ function renderTokens(
   text: string,
   opts: TemplateOptions,
   warned: Set<string>
-): string {
-  let out = ''
-  for (const token of tokens) out += renderToken(token, scope, text, opts, warned)
-  return out
+): Piece[] {
+  return tokens.flatMap((token) => renderToken(token, scope, text, opts, warned))
 }
 
 function renderToken(
@@ -164,15 +193,16 @@ function renderToken(
   text: string,
   opts: TemplateOptions,
   warned: Set<string>
-): string {
+): Piece[] {
   const [type, name] = token
   switch (type) {
     case 'text':
-      return name
+      return [{ text: name, origin: 'template' }]
     case 'name':
     case '&': {
       const hit = lookup(scope, name)
       if (!hit.found) {
+        if (noteEnv(name, opts)) return []
         if (!warned.has(name)) {
           warned.add(name)
           const label = opts.where ? `${opts.input} ${opts.where}` : opts.input
@@ -180,36 +210,49 @@ function renderToken(
             `${label}: {{ ${name} }} at ${position(text, token[2])} is not in the workflow context; it renders empty.`
           )
         }
-        return ''
+        return []
       }
-      return neutralise(stringify(hit.value), { allowedMentions: opts.allowedMentions })
+      const value = neutralise(stringify(hit.value), { allowedMentions: opts.allowedMentions })
+      // Only the context's own link fields, not a payload key of the same name in a section.
+      const origin: Origin = hit.level === 0 && ACTION_LINKS.has(name) ? 'link' : 'value'
+      return value ? [{ text: value, origin }] : []
     }
     case '#': {
       // A missing section name is just a false condition: that is what sections are for.
-      const { value } = lookup(scope, name)
+      const { value, found } = lookup(scope, name)
+      if (!found) noteEnv(name, opts)
       const inner = token[4] as TemplateSpans
       if (Array.isArray(value)) {
-        return value
-          .map((item) => renderTokens(inner, [...scope, item], text, opts, warned))
-          .join('')
+        return value.flatMap((item) => renderTokens(inner, [...scope, item], text, opts, warned))
       }
-      return value ? renderTokens(inner, [...scope, value], text, opts, warned) : ''
+      return value ? renderTokens(inner, [...scope, value], text, opts, warned) : []
     }
     case '^': {
-      const { value } = lookup(scope, name)
+      const { value, found } = lookup(scope, name)
+      if (!found) noteEnv(name, opts)
       const empty = !value || (Array.isArray(value) && value.length === 0)
-      return empty ? renderTokens(token[4] as TemplateSpans, scope, text, opts, warned) : ''
+      return empty ? renderTokens(token[4] as TemplateSpans, scope, text, opts, warned) : []
     }
     default:
       // Comments and delimiter changes produce no output.
-      return ''
+      return []
   }
+}
+
+// An `env.<name>` that template-env keeps out is noted for the step's one warning.
+function noteEnv(name: string, opts: TemplateOptions): boolean {
+  if (!opts.env || !name.startsWith('env.')) return false
+  const variable = name.slice('env.'.length)
+  const why = opts.env.why(variable)
+  if (!why) return false
+  opts.envNotes?.[why].add(variable)
+  return true
 }
 
 // Mustache's lookup: try the whole dotted path at the innermost scope, then outwards.
 // Own properties only, so prototype members never resolve.
-function lookup(scope: Scope, name: string): { found: boolean; value?: unknown } {
-  if (name === '.') return { found: true, value: scope[scope.length - 1] }
+function lookup(scope: Scope, name: string): { found: boolean; value?: unknown; level?: number } {
+  if (name === '.') return { found: true, value: scope[scope.length - 1], level: scope.length - 1 }
   const parts = name.split('.')
   for (let level = scope.length - 1; level >= 0; level--) {
     let value: unknown = scope[level]
@@ -221,7 +264,7 @@ function lookup(scope: Scope, name: string): { found: boolean; value?: unknown }
       }
       value = (value as Record<string, unknown>)[part]
     }
-    if (found) return { found, value }
+    if (found) return { found, value, level }
   }
   return { found: false }
 }

@@ -79,18 +79,53 @@ export async function sendWithId(
     const found = await getMessage(client, message._id, { retries: 1 })
     return found && { message: found }
   }
+  const { previewUrls, ...fields } = message
   try {
-    const { message: stored } = await client.post<{ message: Message }>(
-      'chat.sendMessage',
-      { message },
-      { checkDelivered: check }
+    const { message: stored } = await withPreviewUrls(client, previewUrls, (extra) =>
+      client.post<{ message: Message }>(
+        'chat.sendMessage',
+        { message: fields, ...extra },
+        { checkDelivered: check }
+      )
     )
     return { message: stored, doubt, duplicate: false, fetched: true }
   } catch (error) {
     if (!isDuplicateIdError(error)) throw error
     const stored = await getMessage(client, message._id).catch(() => undefined)
-    return { message: stored ?? { ...message }, doubt, duplicate: true, fetched: Boolean(stored) }
+    return { message: stored ?? { ...fields }, doubt, duplicate: true, fetched: Boolean(stored) }
   }
+}
+
+/**
+ * Sends a request with `previewUrls` where the server takes it. A server whose schema lacks
+ * the key (before 6.4: `additionalProperties: false` in @rocket.chat/rest-typings'
+ * chatSendMessageSchema and ChatUpdateSchema) refuses the request before doing anything, so
+ * it is sent once more without it, the same message id included, and the client remembers
+ * for the rest of the step. Its previews are then the server's default (every URL).
+ */
+export async function withPreviewUrls<T>(
+  client: RocketChatClient,
+  previewUrls: string[] | undefined,
+  send: (extra: { previewUrls?: string[] }) => Promise<T>
+): Promise<T> {
+  if (previewUrls === undefined || client.previewUrlsRefused) return send({})
+  try {
+    return await send({ previewUrls })
+  } catch (error) {
+    if (!isSchemaRefusal(error)) throw error
+    client.previewUrlsRefused = true
+    return send({})
+  }
+}
+
+// Ajv's text for a key the schema does not allow, as the server returns it (with the
+// ` [invalid-params]` suffix up to 8.x; alone on typed routes).
+function isSchemaRefusal(error: unknown): boolean {
+  return (
+    error instanceof RocketChatError &&
+    error.status === 400 &&
+    /must NOT have additional properties/.test(error.serverError)
+  )
 }
 
 /** Posts a message exactly once and returns what the server stored. */

@@ -54,6 +54,12 @@ export class RocketChatClient {
 
   private proxyLogged = false
 
+  /**
+   * Set once the server's schema refused `previewUrls` (before 6.4): later requests of the
+   * step go without it rather than being refused again.
+   */
+  previewUrlsRefused = false
+
   constructor(private readonly options: ClientOptions) {
     const share = options.deadline.totalMs / (options.retries + 1)
     // Whole milliseconds: undici rejects fractional time-outs.

@@ -1,3 +1,4 @@
+import { withPreviewUrls } from './api.js'
 import type { RocketChatClient } from './client.js'
 import { RocketChatError } from './errors.js'
 import type { Message } from './types.js'
@@ -12,14 +13,18 @@ import type { Message } from './types.js'
 export async function updateMessage(
   client: RocketChatClient,
   target: { roomId: string; msgId: string },
-  text: string
+  text: string,
+  previewUrls?: string[]
 ): Promise<Message> {
   try {
-    const { message } = await client.post<{ message: Message }>('chat.update', {
-      roomId: target.roomId,
-      msgId: target.msgId,
-      text
-    })
+    const { message } = await withPreviewUrls(client, previewUrls, (extra) =>
+      client.post<{ message: Message }>('chat.update', {
+        roomId: target.roomId,
+        msgId: target.msgId,
+        text,
+        ...extra
+      })
+    )
     return message
   } catch (error) {
     throw explainEditRefusal(error, target.msgId)

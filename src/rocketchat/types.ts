@@ -37,6 +37,11 @@ export interface OutgoingMessage {
   tmid?: string
   tshow?: boolean
   attachments?: Record<string, unknown>[]
+  /**
+   * Not part of the message: sent beside it, as chat.sendMessage's `previewUrls`, the only
+   * URLs of the text the server may fetch for a preview. Undefined: every URL.
+   */
+  previewUrls?: string[]
 }
 
 /** Where the client may log: the action passes @actions/core, tests pass a recorder. */

@@ -2,7 +2,7 @@
 /**
  * Runs the fake Rocket.Chat server from the command line (README demo, benchmark).
  *
- *   node test/fake-rocketchat/cli.mjs [--port N] [--host H] [--version 8|6|develop]
+ *   node test/fake-rocketchat/cli.mjs [--port N] [--host H] [--version 8|6|6.3|develop]
  *                                     [--no-rate-limit] [--print-messages]
  *
  * stdout: first line {"url","userId","token"} (the seeded bot) once listening; with
@@ -25,7 +25,7 @@ const { values } = parseArgs({
 
 if (values.help) {
   process.stderr.write(
-    'usage: cli.mjs [--port N] [--host H] [--version 8|6|develop] [--no-rate-limit] [--print-messages]\n'
+    'usage: cli.mjs [--port N] [--host H] [--version 8|6|6.3|develop] [--no-rate-limit] [--print-messages]\n'
   )
   process.exit(0)
 }

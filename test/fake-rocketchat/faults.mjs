@@ -7,6 +7,7 @@
  */
 import http from 'node:http'
 import { jsonReply, nginxPage, textReply, unauthorizedBody } from './replies.mjs'
+import { isSix } from './versions.mjs'
 
 /** @typedef {import('./types.mjs').ServerState} ServerState */
 /** @typedef {import('./types.mjs').Fault} Fault */
@@ -57,7 +58,7 @@ function defaultErrorBody(server, status) {
     case 500:
       return {
         success: false,
-        error: server.version === '6' ? 'Internal error occured' : 'Internal server error'
+        error: isSix(server.version) ? 'Internal error occured' : 'Internal server error'
       }
     default:
       return { success: false, error: http.STATUS_CODES[status] ?? 'Error' }

@@ -5,13 +5,17 @@
  *
  * Sources (RocketChat/Rocket.Chat): `apps/meteor/server/lib/messages/sendMessage.ts` at 159959e6; the
  * duplicate-`_id` early return dates from PR #14945. URL preview markers: the "oembed" tests of
- * `apps/meteor/tests/end-to-end/api/chat.ts` at 00b56645.
+ * `apps/meteor/tests/end-to-end/api/chat.ts` at 00b56645. URLs are found with the server's pattern,
+ * `apps/meteor/lib/getMessageUrlRegex.ts` at 0226236b; `md` is the server's own parser
+ * (`@rocket.chat/message-parser`) with the options of the `beforeSaveMessage` markdownParser hook
+ * (`colors`, `emoticons`, KaTeX with both syntaxes: the settings' defaults, inferred).
  */
 import { plainError } from './errors.mjs'
 import { typeName, matchError, validateAttachment } from './attachments.mjs'
 import { hasPermission } from './permissions.mjs'
 import { findUserByUsername, findRoomByName } from './state.mjs'
 import { randomId, isoNow } from './helpers.mjs'
+import { parse } from '@rocket.chat/message-parser'
 
 /** @typedef {import('./state.mjs').World} World */
 /** @typedef {import('./state.mjs').User} User */
@@ -19,7 +23,13 @@ import { randomId, isoNow } from './helpers.mjs'
 /** @typedef {import('./state.mjs').Message} Message */
 /** @typedef {(event: string, payload: unknown) => void} Emit */
 
-const URL_RE = /https?:\/\/[^\s<>"'`]+/g
+const URL_RE =
+  /([A-Za-z]{3,9}):\/\/([-;:&=+$,\w]+@{1})?([-A-Za-z0-9.]+)+:?(\d+)?((\/[-+=!:~%/.@,\w]*)?\??([-+=&!:;%@/.,\w]+)?(?:#([^\s)]+))?)?/g
+const PARSER_OPTIONS = {
+  colors: true,
+  emoticons: true,
+  katex: { dollarSyntax: true, parenthesisSyntax: true }
+}
 
 /**
  * `validateMessage`: impersonation, basic types, attachments, custom fields.
@@ -56,11 +66,16 @@ function validateMessage(world, message, user) {
 }
 
 /**
- * A one-paragraph markdown AST; the real parser (`@rocket.chat/message-parser`) produces richer trees.
+ * The message's markdown tree; like the server, none for an empty text or when the parser throws.
  * @param {string} text
  */
 function toMarkdownAst(text) {
-  return text ? [{ type: 'PARAGRAPH', value: [{ type: 'PLAIN_TEXT', value: text }] }] : []
+  if (!text) return undefined
+  try {
+    return parse(text, PARSER_OPTIONS)
+  } catch {
+    return undefined
+  }
 }
 
 /**
@@ -115,7 +130,9 @@ export function enrichMessage(world, message, previewUrls) {
   message.urls = extractUrls(message, previewUrls)
   message.mentions = extractMentions(world, message.msg)
   message.channels = extractChannels(world, message.msg)
-  message.md = toMarkdownAst(message.msg)
+  const md = toMarkdownAst(message.msg)
+  if (md) message.md = md
+  else delete message.md
 }
 
 /**

@@ -9,7 +9,7 @@
  * default 404 (inferred).
  */
 import http from 'node:http'
-import { LOGGED_OUT } from './versions.mjs'
+import { LOGGED_OUT, isSix } from './versions.mjs'
 
 /** @typedef {import('./versions.mjs').ServerVersion} ServerVersion */
 
@@ -60,7 +60,7 @@ export function nginxPage(status) {
 
 /** @param {ServerVersion} version */
 export function unauthorizedBody(version) {
-  if (version === '6') return { status: 'error', message: LOGGED_OUT }
+  if (isSix(version)) return { status: 'error', message: LOGGED_OUT }
   if (version === 'develop') return { success: false, error: LOGGED_OUT }
   return { success: false, error: LOGGED_OUT, status: 'error', message: LOGGED_OUT }
 }

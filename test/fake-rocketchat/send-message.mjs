@@ -11,6 +11,7 @@ import { meteorError, plainError } from './errors.mjs'
 import { validateRoomMessagePermissions } from './permissions.mjs'
 import { storeMessage } from './messages.mjs'
 import { isoNow } from './helpers.mjs'
+import { isSix } from './versions.mjs'
 
 /** @typedef {import('./types.mjs').AuthedCtx} AuthedCtx */
 /** @typedef {import('./state.mjs').Message} Message */
@@ -65,7 +66,7 @@ export function executeSendMessage(ctx, message, previewUrls) {
   // normalizeMessagesForUser([undefined]) reads `.starred` of undefined: Node >= 16.9 wording on 7.x+.
   if (!stored) {
     throw plainError(
-      version === '6'
+      isSix(version)
         ? "Cannot read property 'starred' of undefined"
         : "Cannot read properties of undefined (reading 'starred')"
     )

@@ -44,7 +44,21 @@ function buildValidators() {
     'chat.postMessage': ajv.compile(loadSchema('rest-typings-6.13.1-ChatPostMessageSchema.json')),
     'chat.update': ajv.compile(loadSchema('rest-typings-6.13.1-ChatUpdateSchema.json'))
   }
-  return { 8: modern, develop: modern, 6: legacy }
+  const before64 = {
+    ...legacy,
+    'chat.sendMessage': ajv.compile(
+      withoutPreviewUrls('rest-typings-6.13.1-chatSendMessageSchema.json')
+    ),
+    'chat.update': ajv.compile(withoutPreviewUrls('rest-typings-6.13.1-ChatUpdateSchema.json'))
+  }
+  return { 8: modern, develop: modern, 6: legacy, 6.3: before64 }
+}
+
+/** A 6.13.1 schema minus the top-level `previewUrls` (additionalProperties stays false). @param {string} file */
+function withoutPreviewUrls(file) {
+  const schema = loadSchema(file)
+  delete schema.properties.previewUrls
+  return schema
 }
 
 /** @type {ReturnType<typeof buildValidators> | undefined} */
