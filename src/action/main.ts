@@ -12,6 +12,7 @@ import { readWorkflowContext } from './context.js'
 import { explainFailure } from './explain.js'
 import { resolveFiles } from './files.js'
 import { maskingReader, SETTING_NAMES } from './inputs.js'
+import { log } from './log.js'
 import { writeOutputs, writeWebhookOutputs } from './outputs.js'
 import { readSettings, type Settings } from './settings.js'
 
@@ -33,7 +34,7 @@ export async function run(): Promise<void> {
       }
     )
     settings = readSettings(getInput)
-    for (const warning of settings.warnings) core.warning(warning)
+    for (const warning of settings.warnings) log.warning(warning)
     // One budget from here on: templating, file checks and every request share it.
     const deadline = new Deadline(settings.timeoutMs, SETTING_NAMES.timeout)
     watchdog = startWatchdog(settings.timeoutMs, settings.failOnError)
@@ -46,15 +47,16 @@ export async function run(): Promise<void> {
       maxBytes: settings.filesMaxBytes
     })
     if (settings.dryRun) {
-      core.info(dryRunReport(settings, content, files, ctx.run_url))
+      // The request holds the message's text: printed where none of it can act on the runner.
+      log.block(dryRunReport(settings, content, files, ctx.run_url))
       return
     }
     if (settings.webhook) {
-      await deliverToWebhook(settings, settings.webhook, content, core, ctx.run_url, deadline)
+      await deliverToWebhook(settings, settings.webhook, content, log, ctx.run_url, deadline)
       await writeWebhookOutputs()
       return
     }
-    const result = await deliver(settings, content, core, ctx.run_url, files, deadline)
+    const result = await deliver(settings, content, log, ctx.run_url, files, deadline)
     await writeOutputs(result, settings)
   } catch (error) {
     // The message is there even though the step fails: later steps still get its outputs.
@@ -67,8 +69,8 @@ export async function run(): Promise<void> {
       room: settings?.room?.given,
       impersonates: Boolean(settings?.alias || settings?.avatar)
     })
-    if (failOnError) core.setFailed(message)
-    else core.warning(`${message} (fail-on-error is false, so the step goes on.)`)
+    if (failOnError) log.fail(message)
+    else log.warning(`${message} (fail-on-error is false, so the step goes on.)`)
   } finally {
     clearTimeout(watchdog)
   }
@@ -96,7 +98,7 @@ async function composeContent(
       maxLength: settings.maxMessageLength ?? 5000
     },
     ctx,
-    (warning) => core.warning(warning)
+    (warning) => log.warning(warning)
   )
   // Templates fill string values after the input was checked, so check again what will be sent.
   if (content.attachments) {
@@ -126,8 +128,8 @@ async function composeContent(
 function startWatchdog(timeoutMs: number, failOnError: boolean): NodeJS.Timeout {
   const timer = setTimeout(() => {
     const message = `Stopped after timeout-seconds (${timeoutMs / 1000} s): the step did not finish in time. A message may have been posted; check the room before posting it again.`
-    if (failOnError) core.setFailed(message)
-    else core.warning(message)
+    if (failOnError) log.fail(message)
+    else log.warning(message)
     process.exit(failOnError ? 1 : 0)
   }, timeoutMs + 500)
   timer.unref()
