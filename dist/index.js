@@ -35215,13 +35215,15 @@ async function parseYaml(text, path, also = '') {
         data = doc.errors.length === 0 ? doc.toJS({ maxAliasCount: 100 }) : undefined;
     }
     catch (error) {
-        // The YAML library recurses: a document nested deep enough exhausts the stack.
-        if (error instanceof RangeError) {
-            throw new InputError(INPUT, `${quote(path)} nests more than ${MAX_DEPTH} levels deep.`);
-        }
+        if (error instanceof RangeError)
+            throw nestsTooDeep(path);
         throw error;
     }
     const error = doc.errors[0];
+    // The YAML library recurses: a document nested deep enough exhausts the stack, which it
+    // reports as a syntax error.
+    if (error && /call stack/i.test(error.message))
+        throw nestsTooDeep(path);
     if (error) {
         const reason = error.message.split('\n', 1)[0].replace(/ at line \d+, column \d+:?$/, '');
         const at = error.linePos?.[0];
@@ -35229,6 +35231,9 @@ async function parseYaml(text, path, also = '') {
         throw new InputError(INPUT, `${quote(path)} is not valid YAML${also}: ${reason}${where}.`);
     }
     return data;
+}
+function nestsTooDeep(path) {
+    return new InputError(INPUT, `${quote(path)} nests arrays and mappings more than ${MAX_DEPTH} levels deep; at most ${MAX_DEPTH} are accepted.`);
 }
 function shape(data, path) {
     if (typeof data !== 'object' || data === null || Array.isArray(data)) {

@@ -109,13 +109,13 @@ async function parseYaml(text: string, path: string, also = ''): Promise<unknown
     doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true })
     data = doc.errors.length === 0 ? doc.toJS({ maxAliasCount: 100 }) : undefined
   } catch (error) {
-    // The YAML library recurses: a document nested deep enough exhausts the stack.
-    if (error instanceof RangeError) {
-      throw new InputError(INPUT, `${quote(path)} nests more than ${MAX_DEPTH} levels deep.`)
-    }
+    if (error instanceof RangeError) throw nestsTooDeep(path)
     throw error
   }
   const error = doc.errors[0]
+  // The YAML library recurses: a document nested deep enough exhausts the stack, which it
+  // reports as a syntax error.
+  if (error && /call stack/i.test(error.message)) throw nestsTooDeep(path)
   if (error) {
     const reason = error.message.split('\n', 1)[0].replace(/ at line \d+, column \d+:?$/, '')
     const at = error.linePos?.[0]
@@ -123,6 +123,13 @@ async function parseYaml(text: string, path: string, also = ''): Promise<unknown
     throw new InputError(INPUT, `${quote(path)} is not valid YAML${also}: ${reason}${where}.`)
   }
   return data
+}
+
+function nestsTooDeep(path: string): InputError {
+  return new InputError(
+    INPUT,
+    `${quote(path)} nests arrays and mappings more than ${MAX_DEPTH} levels deep; at most ${MAX_DEPTH} are accepted.`
+  )
 }
 
 function shape(data: unknown, path: string): Omit<TemplateFileContent, 'path'> {
