@@ -28368,59 +28368,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3277:
+/***/ 6379:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
-});
-
-// NAMESPACE OBJECT: ./node_modules/@actions/core/lib/platform.js
-var platform_namespaceObject = {};
-__nccwpck_require__.r(platform_namespaceObject);
-__nccwpck_require__.d(platform_namespaceObject, {
-  arch: () => (arch),
-  getDetails: () => (getDetails),
-  isLinux: () => (isLinux),
-  isMacOS: () => (isMacOS),
-  isWindows: () => (isWindows),
-  platform: () => (platform)
-});
-
-// NAMESPACE OBJECT: ./node_modules/@actions/core/lib/core.js
-var core_namespaceObject = {};
-__nccwpck_require__.r(core_namespaceObject);
-__nccwpck_require__.d(core_namespaceObject, {
-  ExitCode: () => (ExitCode),
-  addPath: () => (addPath),
-  debug: () => (debug),
-  endGroup: () => (endGroup),
-  error: () => (error),
-  exportVariable: () => (exportVariable),
-  getBooleanInput: () => (getBooleanInput),
-  getIDToken: () => (getIDToken),
-  getInput: () => (core_getInput),
-  getMultilineInput: () => (getMultilineInput),
-  getState: () => (getState),
-  group: () => (group),
-  info: () => (info),
-  isDebug: () => (isDebug),
-  markdownSummary: () => (markdownSummary),
-  notice: () => (notice),
-  platform: () => (platform_namespaceObject),
-  saveState: () => (saveState),
-  setCommandEcho: () => (setCommandEcho),
-  setFailed: () => (setFailed),
-  setOutput: () => (setOutput),
-  setSecret: () => (setSecret),
-  startGroup: () => (startGroup),
-  summary: () => (summary),
-  toPlatformPath: () => (toPlatformPath),
-  toPosixPath: () => (toPosixPath),
-  toWin32Path: () => (toWin32Path),
-  warning: () => (core_warning)
 });
 
 // EXTERNAL MODULE: external "os"
@@ -28432,7 +28386,7 @@ var external_os_ = __nccwpck_require__(857);
  * Sanitizes an input into a string so it can be passed into issueCommand safely
  * @param input input to sanitize into a string
  */
-function toCommandValue(input) {
+function utils_toCommandValue(input) {
     if (input === null || input === undefined) {
         return '';
     }
@@ -28447,7 +28401,7 @@ function toCommandValue(input) {
  * @returns The command properties to send with the actual annotation command
  * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
  */
-function toCommandProperties(annotationProperties) {
+function utils_toCommandProperties(annotationProperties) {
     if (!Object.keys(annotationProperties).length) {
         return {};
     }
@@ -28497,12 +28451,12 @@ function toCommandProperties(annotationProperties) {
  * This is an internal utility function that powers the public API functions
  * such as setSecret, warning, error, and exportVariable.
  */
-function issueCommand(command, properties, message) {
+function command_issueCommand(command, properties, message) {
     const cmd = new Command(command, properties, message);
     process.stdout.write(cmd.toString() + external_os_.EOL);
 }
-function issue(name, message = '') {
-    issueCommand(name, {}, message);
+function command_issue(name, message = '') {
+    command_issueCommand(name, {}, message);
 }
 const CMD_STRING = '::';
 class Command {
@@ -28539,13 +28493,13 @@ class Command {
     }
 }
 function escapeData(s) {
-    return toCommandValue(s)
+    return utils_toCommandValue(s)
         .replace(/%/g, '%25')
         .replace(/\r/g, '%0D')
         .replace(/\n/g, '%0A');
 }
 function escapeProperty(s) {
-    return toCommandValue(s)
+    return utils_toCommandValue(s)
         .replace(/%/g, '%25')
         .replace(/\r/g, '%0D')
         .replace(/\n/g, '%0A')
@@ -28565,7 +28519,7 @@ var external_fs_ = __nccwpck_require__(9896);
 
 
 
-function issueFileCommand(command, message) {
+function file_command_issueFileCommand(command, message) {
     const filePath = process.env[`GITHUB_${command}`];
     if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
@@ -28573,13 +28527,13 @@ function issueFileCommand(command, message) {
     if (!external_fs_.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    external_fs_.appendFileSync(filePath, `${toCommandValue(message)}${external_os_.EOL}`, {
+    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_.EOL}`, {
         encoding: 'utf8'
     });
 }
-function prepareKeyValueMessage(key, value) {
+function file_command_prepareKeyValueMessage(key, value) {
     const delimiter = `ghadelimiter_${external_crypto_namespaceObject.randomUUID()}`;
-    const convertedValue = toCommandValue(value);
+    const convertedValue = utils_toCommandValue(value);
     // These should realistically never happen, but just in case someone finds a
     // way to exploit uuid generation let's not allow keys or values that contain
     // the delimiter.
@@ -28596,10 +28550,8 @@ function prepareKeyValueMessage(key, value) {
 const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
 // EXTERNAL MODULE: external "http"
 var external_http_ = __nccwpck_require__(8611);
-var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_http_, 2);
 // EXTERNAL MODULE: external "https"
 var external_https_ = __nccwpck_require__(5692);
-var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
     const usingSsl = reqUrl.protocol === 'https:';
@@ -28692,7 +28644,7 @@ class DecodedURL extends URL {
 }
 //# sourceMappingURL=proxy.js.map
 // EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var tunnel = __nccwpck_require__(770);
+var node_modules_tunnel = __nccwpck_require__(770);
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var undici = __nccwpck_require__(6752);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
@@ -28770,7 +28722,7 @@ const HttpResponseRetryCodes = [
     HttpCodes.ServiceUnavailable,
     HttpCodes.GatewayTimeout
 ];
-const RetryableHttpVerbs = ['OPTIONS', 'GET', 'DELETE', 'HEAD'];
+const RetryableHttpVerbs = (/* unused pure expression or super */ null && (['OPTIONS', 'GET', 'DELETE', 'HEAD']));
 const ExponentialBackoffCeiling = 10;
 const ExponentialBackoffTimeSlice = 5;
 class HttpClientError extends Error {
@@ -28816,7 +28768,7 @@ function isHttps(requestUrl) {
     const parsedUrl = new URL(requestUrl);
     return parsedUrl.protocol === 'https:';
 }
-class HttpClient {
+class lib_HttpClient {
     constructor(userAgent, handlers, requestOptions) {
         this._ignoreSslError = false;
         this._allowRedirects = true;
@@ -29119,7 +29071,7 @@ class HttpClient {
     }
     getAgentDispatcher(serverUrl) {
         const parsedUrl = new URL(serverUrl);
-        const proxyUrl = getProxyUrl(parsedUrl);
+        const proxyUrl = pm.getProxyUrl(parsedUrl);
         const useProxy = proxyUrl && proxyUrl.hostname;
         if (!useProxy) {
             return;
@@ -29130,7 +29082,7 @@ class HttpClient {
         const info = {};
         info.parsedUrl = requestUrl;
         const usingSsl = info.parsedUrl.protocol === 'https:';
-        info.httpModule = usingSsl ? external_https_namespaceObject : external_http_namespaceObject;
+        info.httpModule = usingSsl ? https : http;
         const defaultPort = usingSsl ? 443 : 80;
         info.options = {};
         info.options.host = info.parsedUrl.hostname;
@@ -29229,7 +29181,7 @@ class HttpClient {
     }
     _getAgent(parsedUrl) {
         let agent;
-        const proxyUrl = getProxyUrl(parsedUrl);
+        const proxyUrl = pm.getProxyUrl(parsedUrl);
         const useProxy = proxyUrl && proxyUrl.hostname;
         if (this._keepAlive && useProxy) {
             agent = this._proxyAgent;
@@ -29244,7 +29196,7 @@ class HttpClient {
         const usingSsl = parsedUrl.protocol === 'https:';
         let maxSockets = 100;
         if (this.requestOptions) {
-            maxSockets = this.requestOptions.maxSockets || external_http_.globalAgent.maxSockets;
+            maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
         }
         // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
         if (proxyUrl && proxyUrl.hostname) {
@@ -29269,7 +29221,7 @@ class HttpClient {
         // if tunneling agent isn't assigned create a new agent
         if (!agent) {
             const options = { keepAlive: this._keepAlive, maxSockets };
-            agent = usingSsl ? new external_https_.Agent(options) : new external_http_.Agent(options);
+            agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
             this._agent = agent;
         }
         if (usingSsl && this._ignoreSslError) {
@@ -29292,7 +29244,7 @@ class HttpClient {
             return proxyAgent;
         }
         const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new undici.ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+        proxyAgent = new ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
             token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
         })));
         this._proxyAgentDispatcher = proxyAgent;
@@ -29423,7 +29375,7 @@ class BasicCredentialHandler {
         });
     }
 }
-class BearerCredentialHandler {
+class auth_BearerCredentialHandler {
     constructor(token) {
         this.token = token;
     }
@@ -29481,13 +29433,13 @@ var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg
 
 
 
-class OidcClient {
+class oidc_utils_OidcClient {
     static createHttpClient(allowRetry = true, maxRetry = 10) {
         const requestOptions = {
             allowRetries: allowRetry,
             maxRetries: maxRetry
         };
-        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(OidcClient.getRequestToken())], requestOptions);
+        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
     }
     static getRequestToken() {
         const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
@@ -29506,7 +29458,7 @@ class OidcClient {
     static getCall(id_token_url) {
         return oidc_utils_awaiter(this, void 0, void 0, function* () {
             var _a;
-            const httpclient = OidcClient.createHttpClient();
+            const httpclient = oidc_utils_OidcClient.createHttpClient();
             const res = yield httpclient
                 .getJson(id_token_url)
                 .catch(error => {
@@ -29525,13 +29477,13 @@ class OidcClient {
         return oidc_utils_awaiter(this, void 0, void 0, function* () {
             try {
                 // New ID Token is requested from action service
-                let id_token_url = OidcClient.getIDTokenUrl();
+                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
                 if (audience) {
                     const encodedAudience = encodeURIComponent(audience);
                     id_token_url = `${id_token_url}&audience=${encodedAudience}`;
                 }
                 debug(`ID token url is ${id_token_url}`);
-                const id_token = yield OidcClient.getCall(id_token_url);
+                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
                 setSecret(id_token);
                 return id_token;
             }
@@ -29820,7 +29772,7 @@ const _summary = new Summary();
 /**
  * @deprecated use `core.summary`
  */
-const markdownSummary = _summary;
+const markdownSummary = (/* unused pure expression or super */ null && (_summary));
 const summary = _summary;
 //# sourceMappingURL=summary.js.map
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
@@ -29854,7 +29806,7 @@ function toWin32Path(pth) {
  * @return string The platform-specific path.
  */
 function toPlatformPath(pth) {
-    return pth.replace(/[/\\]/g, external_path_namespaceObject.sep);
+    return pth.replace(/[/\\]/g, path.sep);
 }
 //# sourceMappingURL=path-utils.js.map
 // EXTERNAL MODULE: external "string_decoder"
@@ -30929,16 +30881,16 @@ var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arg
  * @param     options            optional exec options.  See ExecOptions
  * @returns   Promise<number>    exit code
  */
-function exec(commandLine, args, options) {
+function exec_exec(commandLine, args, options) {
     return exec_awaiter(this, void 0, void 0, function* () {
-        const commandArgs = argStringToArray(commandLine);
+        const commandArgs = tr.argStringToArray(commandLine);
         if (commandArgs.length === 0) {
             throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
         }
         // Path to tool to execute should be first arg
         const toolPath = commandArgs[0];
         args = commandArgs.slice(1).concat(args || []);
-        const runner = new ToolRunner(toolPath, args, options);
+        const runner = new tr.ToolRunner(toolPath, args, options);
         return runner.exec();
     });
 }
@@ -30958,8 +30910,8 @@ function getExecOutput(commandLine, args, options) {
         let stdout = '';
         let stderr = '';
         //Using string decoder covers the case where a mult-byte character is split
-        const stdoutDecoder = new external_string_decoder_.StringDecoder('utf8');
-        const stderrDecoder = new external_string_decoder_.StringDecoder('utf8');
+        const stdoutDecoder = new StringDecoder('utf8');
+        const stderrDecoder = new StringDecoder('utf8');
         const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
         const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
         const stdErrListener = (data) => {
@@ -30975,7 +30927,7 @@ function getExecOutput(commandLine, args, options) {
             }
         };
         const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
-        const exitCode = yield exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
+        const exitCode = yield exec_exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
         //flush any remaining characters
         stdout += stdoutDecoder.end();
         stderr += stderrDecoder.end();
@@ -31000,10 +30952,10 @@ var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, 
 
 
 const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout: version } = yield getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
+    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
         silent: true
     });
-    const { stdout: name } = yield getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
+    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
         silent: true
     });
     return {
@@ -31013,7 +30965,7 @@ const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* 
 });
 const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
     var _a, _b, _c, _d;
-    const { stdout } = yield getExecOutput('sw_vers', undefined, {
+    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
         silent: true
     });
     const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
@@ -31024,7 +30976,7 @@ const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* ()
     };
 });
 const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout } = yield getExecOutput('lsb_release', ['-i', '-r', '-s'], {
+    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
         silent: true
     });
     const [name, version] = stdout.trim().split('\n');
@@ -31129,8 +31081,8 @@ function exportVariable(name, val) {
  * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
  * ```
  */
-function setSecret(secret) {
-    issueCommand('add-mask', {}, secret);
+function core_setSecret(secret) {
+    command_issueCommand('add-mask', {}, secret);
 }
 /**
  * Prepends inputPath to the PATH (for this action and future actions)
@@ -31144,7 +31096,7 @@ function addPath(inputPath) {
     else {
         issueCommand('add-path', {}, inputPath);
     }
-    process.env['PATH'] = `${inputPath}${external_path_namespaceObject.delimiter}${process.env['PATH']}`;
+    process.env['PATH'] = `${inputPath}${path.delimiter}${process.env['PATH']}`;
 }
 /**
  * Gets the value of an input.
@@ -31213,10 +31165,10 @@ function getBooleanInput(name, options) {
 function setOutput(name, value) {
     const filePath = process.env['GITHUB_OUTPUT'] || '';
     if (filePath) {
-        return issueFileCommand('OUTPUT', prepareKeyValueMessage(name, value));
+        return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
     }
     process.stdout.write(external_os_.EOL);
-    issueCommand('set-output', { name }, toCommandValue(value));
+    command_issueCommand('set-output', { name }, utils_toCommandValue(value));
 }
 /**
  * Enables or disables the echoing of commands into stdout for the rest of the step.
@@ -31251,8 +31203,8 @@ function isDebug() {
  * Writes debug message to user log
  * @param message debug message
  */
-function debug(message) {
-    issueCommand('debug', {}, message);
+function core_debug(message) {
+    command_issueCommand('debug', {}, message);
 }
 /**
  * Adds an error issue
@@ -31260,15 +31212,15 @@ function debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
  * @param message warning issue message. Errors will be converted to string via toString()
  * @param properties optional properties to add to the annotation.
  */
-function core_warning(message, properties = {}) {
-    issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+function warning(message, properties = {}) {
+    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -31611,7 +31563,74 @@ function looksLikeRoomId(value) {
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: ./src/rocketchat/shown.ts
+// How text the action did not write (a file name, a room name, a server's answer) is shown
+// in a log line or an error: on one line, with nothing in it that the runner or a terminal
+// could act on, and cut short.
+// Control characters (C0, DEL, C1), the Unicode line and paragraph separators, and the
+// invisible marks that reorder or hide text (bidi controls, zero-width characters, BOM).
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const HIDDEN = /[\u0000-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+const NAMED = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+/**
+ * `text` on one line: backslashes doubled, hidden and control characters as `\n`, `\uXXXX`
+ * escapes, "##[" (the runner's older command prefix, honoured anywhere in a line) broken as
+ * `#\u0023[`, a leading "::" broken as `\u003a:`, and at most `max` characters of the
+ * original kept (never half a surrogate pair), with how many there were when cut.
+ */
+function oneLine(text, max = 300) {
+    let kept = text;
+    let cut = '';
+    if (text.length > max) {
+        let end = max;
+        if (/[\ud800-\udbff]/.test(text[end - 1] ?? ''))
+            end -= 1;
+        kept = text.slice(0, end);
+        cut = `… (${text.length} characters)`;
+    }
+    const escaped = kept
+        .replace(/\\/g, '\\\\')
+        .replace(HIDDEN, (c) => NAMED[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+        .replace(/##\[/g, '#\\u0023[')
+        .replace(/^(\s*):(?=:)/, '$1\\u003a');
+    return escaped + cut;
+}
+/** `text` in double quotes, on one line as oneLine makes it, quotes inside escaped. */
+function quoted(text, max = 300) {
+    return `"${oneLine(text, max).replace(/"/g, '\\"')}"`;
+}
+/** A server's answer, quoted on one line: its secrets (the token, the user id) as ***. */
+function quoteAnswer(text, secrets = [], max = 300) {
+    let clean = text;
+    for (const secret of secrets) {
+        if (secret.length >= 4)
+            clean = clean.split(secret).join('***');
+    }
+    return oneLine(clean.replace(/\s+/g, ' ').trim(), max);
+}
+/**
+ * Every spelling of a secret from a URL that a log could show: as written, decoded, encoded
+ * by encodeURIComponent, and as the URL parser writes it in a user-info part.
+ */
+function spellings(part) {
+    const forms = new Set([part]);
+    let decoded = part;
+    try {
+        decoded = decodeURIComponent(part);
+    }
+    catch {
+        // A stray % that is no escape: the part reads as written.
+    }
+    forms.add(decoded);
+    forms.add(encodeURIComponent(decoded));
+    const url = new URL('http://host');
+    url.password = decoded;
+    forms.add(url.password);
+    return [...forms].filter(Boolean);
+}
+
 ;// CONCATENATED MODULE: ./src/rocketchat/uploads.ts
+
 
 
 
@@ -31620,7 +31639,7 @@ const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequi
 class UploadError extends Error {
     file;
     constructor(file, cause) {
-        super(`Could not upload ${JSON.stringify(file.shown)}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+        super(`Could not upload ${quoted(file.shown)}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
         this.file = file;
         this.name = 'UploadError';
     }
@@ -31630,7 +31649,7 @@ class FileTooLargeError extends Error {
     file;
     limit;
     constructor(file, limit) {
-        super(`${JSON.stringify(file.shown)} is ${megabytes(file.size)}, over the server's limit for uploads (FileUpload_MaxFileSize, ${megabytes(limit)}).`);
+        super(`${quoted(file.shown)} is ${megabytes(file.size)}, over the server's limit for uploads (FileUpload_MaxFileSize, ${megabytes(limit)}).`);
         this.file = file;
         this.limit = limit;
         this.name = 'FileTooLargeError';
@@ -31691,7 +31710,7 @@ async function uploadFiles(client, plan, target, log) {
     let route = plan.route;
     const posted = [];
     for (const file of plan.files) {
-        log.info(`Uploading ${file.shown} (${megabytes(file.size)}) ${target.tmid ? `into the thread ${target.tmid}` : 'into the room'}.`);
+        log.info(`Uploading ${quoted(file.shown)} (${megabytes(file.size)}) ${target.tmid ? `into the thread ${oneLine(target.tmid, 100)}` : 'into the room'}.`);
         let message;
         try {
             message = await upload(client, route, file, target).catch((error) => {
@@ -31761,15 +31780,18 @@ async function formWith(file) {
 }
 
 ;// CONCATENATED MODULE: ./src/rocketchat/answers.ts
-// How the server's own words are shown in our messages: never whole, never as markup.
+
+// How the server's own words are shown in our messages: never whole, never as markup, never
+// with the credentials a misbehaving server or proxy might echo back.
 /** The title of an HTML page (a login page, a proxy's error page), or undefined. */
-function htmlTitle(text) {
-    return /<title>([^<]*)<\/title>/i.exec(text)?.[1]?.trim() || undefined;
+function htmlTitle(text, secrets = []) {
+    const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
+    return title ? quoteAnswer(title, secrets, 120) : undefined;
 }
 /** A body that is not the API's JSON, quoted on one line and cut short. */
-function snippet(text) {
-    const flat = text.replace(/\s+/g, ' ').trim();
-    return flat ? JSON.stringify(flat.length > 120 ? `${flat.slice(0, 120)}…` : flat) : '(empty body)';
+function snippet(text, secrets = []) {
+    const flat = quoteAnswer(text, secrets);
+    return flat ? `"${flat.replace(/"/g, '\\"')}"` : '(empty body)';
 }
 
 ;// CONCATENATED MODULE: ./src/rocketchat/retry.ts
@@ -31897,6 +31919,7 @@ var external_node_tls_ = __nccwpck_require__(1692);
 var external_node_net_ = __nccwpck_require__(7030);
 ;// CONCATENATED MODULE: ./src/rocketchat/proxy.ts
 
+
 /**
  * The proxy curl would use for `target`: `http_proxy` (lower case only, as curl does
  * for http), `HTTPS_PROXY`/`https_proxy`, `ALL_PROXY`/`all_proxy`, minus `NO_PROXY`.
@@ -31925,7 +31948,7 @@ function proxyUrl(raw, source) {
         url = new URL(withScheme);
     }
     catch {
-        throw new Error(`The proxy from ${source} is not a URL: ${JSON.stringify(redactText(raw))}. Expected for example http://proxy.internal:3128.`);
+        throw new Error(`The proxy from ${source} is not a URL: ${JSON.stringify(redactProxyText(raw))}. Expected for example http://proxy.internal:3128.`);
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
         throw new Error(`The proxy from ${source} uses ${url.protocol.slice(0, -1)} (${redactProxy(url)}); only http:// and https:// proxies are supported.`);
@@ -31947,32 +31970,37 @@ const PROXY_VARIABLES = [
     'ALL_PROXY'
 ];
 /**
- * The passwords in proxy URLs, as written and decoded, for the caller to mask in logs.
- * Values that are not URLs are read the way createDispatcher reads them.
+ * The passwords in proxy URLs, in every spelling (shown.ts spellings), for the caller to mask
+ * in logs. The user-info part runs to the last @, whatever it holds: a password with an
+ * unencoded / or @ still counts, even though no URL parser would read it.
  */
 function proxyPasswords(values) {
     const found = new Set();
     for (const value of values) {
-        if (!value)
-            continue;
-        const raw = 
-        // Up to the last @ of the authority, as URL parsers read it.
-        /^[a-z][a-z0-9+.-]*:\/\/[^:/@]*:([^/]*)@/i.exec(value)?.[1] ??
-            /^[^:/@]*:([^/]*)@/.exec(value)?.[1];
-        if (!raw)
-            continue;
-        found.add(raw);
-        try {
-            found.add(decodeURIComponent(raw));
-        }
-        catch {
-            // Not percent-encoded: the raw form is all there is.
-        }
+        const password = value ? userInfo(value)?.password : undefined;
+        if (password)
+            for (const form of spellings(password))
+                found.add(form);
     }
     return [...found];
 }
-function redactText(raw) {
-    return raw.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@');
+/** A proxy URL as written, fit for a log even when it is not a URL: any password as ***. */
+function redactProxyText(raw) {
+    const info = userInfo(raw);
+    if (!info || info.password === undefined)
+        return raw;
+    return `${raw.slice(0, info.start)}${info.user}:***${raw.slice(info.end)}`;
+}
+function userInfo(value) {
+    const start = /^[a-z][a-z0-9+.-]*:\/\//i.exec(value)?.[0].length ?? 0;
+    const end = value.lastIndexOf('@');
+    if (end < start)
+        return undefined;
+    const text = value.slice(start, end);
+    const colon = text.indexOf(':');
+    return colon < 0
+        ? { start, end, user: text }
+        : { start, end, user: text.slice(0, colon), password: text.slice(colon + 1) };
 }
 // curl's NO_PROXY: `*`, host names matching as a domain suffix (a leading dot or `*.` is
 // ignored), IP addresses, and, as in curl 7.86+, CIDR ranges. A `:port` narrows an entry.
@@ -32176,6 +32204,7 @@ function isProxyHost(err, proxy) {
 
 
 
+
 // Each attempt gets an equal share of the budget, so that every retry has time to happen,
 // within bounds: a busy server may take seconds, and no answer is worth waiting minutes for.
 const MIN_REQUEST_MS = 2_000;
@@ -32335,10 +32364,10 @@ class RocketChatClient {
         if (ok && body && typeof body === 'object' && body.success !== false)
             return body;
         if (ok) {
-            const page = htmlTitle(response.text);
+            const page = htmlTitle(response.text, this.secrets);
             throw new NetworkError(endpoint, 'protocol', true, page
                 ? `${endpoint} answered HTTP ${response.status} with an HTML page ("${page}") instead of the Rocket.Chat API's JSON: is ${this.names.serverUrl} the Rocket.Chat base URL, or is a login page or proxy in the way?`
-                : `${endpoint} answered HTTP ${response.status} with a body that is not the Rocket.Chat API's JSON: ${snippet(response.text)}.`);
+                : `${endpoint} answered HTTP ${response.status} with a body that is not the Rocket.Chat API's JSON: ${snippet(response.text, this.secrets)}.`);
         }
         throw this.toError(endpoint, response, body);
     }
@@ -32352,17 +32381,25 @@ class RocketChatClient {
             }
         }
         if (body && typeof body === 'object') {
-            const text = String(body.error ?? body.message ?? '');
-            const errorType = typeof body.errorType === 'string' ? body.errorType : undefined;
+            // Quoted, not trusted: the text goes into messages and annotations.
+            const text = quoteAnswer(String(body.error ?? body.message ?? ''), this.secrets);
+            const errorType = typeof body.errorType === 'string'
+                ? quoteAnswer(body.errorType, this.secrets, 100)
+                : undefined;
             return new RocketChatError(endpoint, response.status, text, errorType);
         }
-        const page = htmlTitle(response.text);
+        const page = htmlTitle(response.text, this.secrets);
         const detail = page
             ? `Rocket.Chat's ${endpoint} answered HTTP ${response.status} with an HTML page ("${page}"), likely from a reverse proxy in front of the server.`
             : response.status === 404
                 ? `HTTP 404 for ${endpoint}: the server has no such endpoint. Check that ${this.names.serverUrl} is the Rocket.Chat base URL, including any sub-path.`
-                : `Rocket.Chat answered HTTP ${response.status} to ${endpoint}: ${snippet(response.text)}`;
-        return new RocketChatError(endpoint, response.status, response.text.slice(0, 200), undefined, detail);
+                : `Rocket.Chat answered HTTP ${response.status} to ${endpoint}: ${snippet(response.text, this.secrets)}`;
+        const said = page ?? quoteAnswer(response.text, this.secrets, 200);
+        return new RocketChatError(endpoint, response.status, said, undefined, detail);
+    }
+    /** What a server's answer must never be shown with: the credentials it was sent. */
+    get secrets() {
+        return [this.options.authToken, this.options.userId];
     }
     rateLimitedWithoutRetries(endpoint, response) {
         const error = this.toError(endpoint, response);
@@ -32403,6 +32440,7 @@ async function withClient(options, target, deadline, log, work) {
 }
 
 ;// CONCATENATED MODULE: ./src/errors.ts
+
 /**
  * A problem with what the workflow gave the action. Raised before anything is
  * sent, so the message always names the input and says what is expected.
@@ -32417,10 +32455,12 @@ class InputError extends Error {
         this.name = 'InputError';
     }
 }
-/** Quotes a user-supplied value for an error message, cut short so logs stay readable. */
+/**
+ * Quotes a user-supplied value for an error message: one line, escaped (src/rocketchat/shown.ts),
+ * cut short so logs stay readable.
+ */
 function quote(value, max = 80) {
-    const shown = value.length > max ? `${value.slice(0, max)}…` : value;
-    return JSON.stringify(shown);
+    return quoted(value, max);
 }
 
 ;// CONCATENATED MODULE: ./src/rocketchat/keys.ts
@@ -32840,9 +32880,16 @@ function truncate(text, max, marker) {
  * then at a space, in the last fifth of each part.
  */
 function split(text, max) {
+    return splitHead(text, max, Infinity).parts;
+}
+/**
+ * The first `count` parts of `text` as `split` makes them, and what is left after them
+ * (''), without splitting the rest: a flood-sized text costs only the parts kept.
+ */
+function splitHead(text, max, count) {
     const parts = [];
     let rest = text;
-    while (rest.length > max) {
+    while (rest.length > max && parts.length < count) {
         // A grapheme longer than the limit cannot be kept whole: cut it by code points, so the
         // loop always moves on.
         const head = cutAt(rest, max) || [...rest.slice(0, max)].slice(0, -1).join('') || rest.slice(0, max);
@@ -32856,13 +32903,18 @@ function split(text, max) {
             parts.push(part);
         rest = rest.slice(at);
     }
-    if (rest.trim() || parts.length === 0)
-        parts.push(rest);
-    return parts;
+    if (rest.length <= max && parts.length < count) {
+        if (rest.trim() || parts.length === 0)
+            parts.push(rest);
+        rest = '';
+    }
+    return { parts, rest };
 }
 
 ;// CONCATENATED MODULE: ./src/message/fit.ts
 
+/** How many messages a split text becomes at most, when max-parts is not given. */
+const DEFAULT_MAX_PARTS = 10;
 /** A text longer than `limit` under `long-message: fail`; nothing is sent. */
 class TooLongError extends Error {
     length;
@@ -32876,15 +32928,18 @@ class TooLongError extends Error {
 }
 /**
  * Makes `text` fit in `limit` UTF-16 units as `mode` says: cut with a marker that points to
- * the run log (`runUrl`), split into parts, or refuse.
+ * the run log (`runUrl`), split into at most `maxParts` parts, or refuse.
  */
-function fitText(text, limit, mode, runUrl = '') {
+function fitText(text, limit, mode, runUrl = '', maxParts = DEFAULT_MAX_PARTS) {
     if (text.length <= limit)
         return { parts: [text], cut: false };
     switch (mode) {
         case 'fail':
             throw new TooLongError(text.length, limit);
         case 'split': {
+            const capped = splitCapped(text, limit, maxParts, runUrl);
+            if (capped)
+                return capped;
             const parts = split(text, limit);
             return {
                 parts,
@@ -32903,6 +32958,26 @@ function fitText(text, limit, mode, runUrl = '') {
             };
         }
     }
+}
+// A flood (a 10 MB PR body) must not become thousands of messages: past maxParts, the last
+// part ends with how much was left out and where the whole text is.
+function splitCapped(text, limit, maxParts, runUrl) {
+    const { parts, rest } = splitHead(text, limit, maxParts - 1);
+    if (rest.length <= limit)
+        return undefined;
+    const marker = (left) => `\n\n… (${left} more characters not posted${runUrl ? `: full text in the run log, ${runUrl}` : ''})`;
+    // The marker's longest form bounds the cut; the count it then shows is never longer.
+    const longest = marker(rest.length);
+    const last = longest.length * 2 <= limit
+        ? truncate(rest, limit, longest).slice(0, -longest.length)
+        : truncate(rest, limit, '…').slice(0, -1);
+    const left = rest.length - last.length;
+    const ending = longest.length * 2 <= limit ? marker(left) : '…';
+    return {
+        parts: [...parts, last + ending],
+        cut: true,
+        note: `The message is ${text.length} characters, over the limit of ${limit}: posting it in ${maxParts} parts (max-parts), the rest as thread replies; the last ${left} characters are left out.`
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/delivery/limit.ts
@@ -32937,11 +33012,12 @@ async function learnedLimit(client, options, tooLong, limit) {
 }
 /** The parts to post of `text` under `limit`, saying in the log what was done to it. */
 function fitToLimit(text, limit, options, runUrl, log) {
-    const fitted = fitText(text, limit, options.longMessage, runUrl);
-    // A line of the text that starts with "::" would be read by the runner as a workflow command.
-    const shown = text.replace(/^::/gm, ':\u200B:');
+    const fitted = fitText(text, limit, options.longMessage, runUrl, options.maxParts);
     if (fitted.note)
-        log.info(fitted.cut ? `${fitted.note} Full text:\n${shown}` : fitted.note);
+        log.info(fitted.cut ? `${fitted.note} The full text follows.` : fitted.note);
+    // Untrusted text (a PR body, a commit message): printed where it cannot act on the runner.
+    if (fitted.cut)
+        log.block(text);
     return fitted.parts;
 }
 
@@ -33093,6 +33169,7 @@ function withSender(room, message) {
 
 
 
+
 /** A webhook URL that cannot be one; the message never quotes the URL, which is a secret. */
 class WebhookUrlError extends Error {
     constructor(message) {
@@ -33135,16 +33212,23 @@ function parseWebhookUrl(raw) {
  */
 function webhookSecrets(raw) {
     const secrets = new Set([raw]);
+    let url;
     try {
-        const url = new URL(raw);
-        secrets.add(url.href);
-        secrets.add(url.pathname);
-        const token = url.pathname.replace(/\/+$/, '').split('/').pop() ?? '';
-        secrets.add(token);
-        secrets.add(decodeURIComponent(token));
+        url = new URL(raw);
     }
     catch {
         // Not a URL: the raw value is all there is, and it is masked.
+    }
+    if (url) {
+        secrets.add(url.href);
+        secrets.add(url.pathname);
+        // The token, and the legacy form's user id, in every spelling a log could show them.
+        const segments = url.pathname.replace(/\/+$/, '').split('/');
+        const hooks = segments.lastIndexOf('hooks');
+        for (const segment of segments.slice(hooks + 2)) {
+            for (const form of spellings(segment))
+                secrets.add(form);
+        }
     }
     return [...secrets].filter((s) => s.length >= 8);
 }
@@ -33239,9 +33323,11 @@ function outcome(response, hook, names) {
     const ok = status >= 200 && status < 300;
     if (ok && body?.success === true)
         return;
-    const said = typeof body?.error === 'string' ? body.error : '';
+    // Quoted, not trusted, and never with the hook's own token, which a proxy may echo back.
+    const secrets = webhookSecrets(hook.url.href);
+    const said = typeof body?.error === 'string' ? quoteAnswer(body.error, secrets) : '';
     const fail = (why) => new WebhookError(status, said, why);
-    const page = htmlTitle(text);
+    const page = htmlTitle(text, secrets);
     if (ok) {
         throw fail(`${capital(WHAT)} answered HTTP ${status} without Rocket.Chat's {"success":true}${page ? ` (an HTML page, "${page}")` : ''}: is ${names.webhookUrl} the incoming webhook URL of the server at ${hook.server.host}? The message may not have been posted.`);
     }
@@ -33323,7 +33409,7 @@ function dryRunReport(options, content, files = [], runUrl = '') {
                 : 'message-key, update mode: the first step posts this message; later steps update its text with chat.update.'),
         options.reaction && `Then the reaction ${options.reaction} is added.`,
         files.length &&
-            `Then ${files.length} file${files.length === 1 ? ' is' : 's are'} uploaded: ${files.map((f) => `${f.shown} (${megabytes(f.size)})`).join(', ')}.`
+            `Then ${files.length} file${files.length === 1 ? ' is' : 's are'} uploaded: ${files.map((f) => `${quote(f.shown)} (${megabytes(f.size)})`).join(', ')}.`
     ].filter(Boolean);
     return [`${header}\nPOST ${url}\n${JSON.stringify(body, null, 2)}`, ...notes].join('\n');
 }
@@ -33335,7 +33421,7 @@ function fitForDryRun(options, text, runUrl) {
         ? ` (the default limit; a real run reads the server's Message_MaxAllowedSize)`
         : '';
     try {
-        const fitted = fitText(text, limit, options.longMessage, runUrl);
+        const fitted = fitText(text, limit, options.longMessage, runUrl, options.maxParts);
         const parts = fitted.parts.length > 1 ? ` Only the first of ${fitted.parts.length} parts is shown.` : '';
         return { fitted, note: fitted.note && `${fitted.note}${assumed}${parts}` };
     }
@@ -33395,6 +33481,11 @@ function position(text, offset) {
 }
 /** Explains a JSON.parse failure by line and column; V8 does not always give a position. */
 function describeJsonError(text, error) {
+    // The scanner below recurses; a text nested this deep gets the depth error instead.
+    const depth = bracketDepth(text);
+    if (depth > MAX_DEPTH) {
+        return `it nests arrays and objects more than ${MAX_DEPTH} levels deep (at least ${depth}); at most ${MAX_DEPTH} are accepted.`;
+    }
     const detail = error.message
         .replace(/\s*\(line \d+ column \d+\)/, '')
         .replace(/ in JSON at position \d+.*$/, '')
@@ -33502,6 +33593,57 @@ function firstJsonErrorOffset(text) {
     }
     return text.length;
 }
+/** How deep arrays and objects may nest in a JSON or YAML input; real attachments use 4. */
+const MAX_DEPTH = 32;
+/**
+ * The nesting depth of `value` (a scalar is 0), counted without recursion and only up to
+ * `stopAt`, so that a hostile document cannot exhaust the stack here or anywhere later.
+ */
+function nestingDepth(value, stopAt = MAX_DEPTH + 1) {
+    let deepest = 0;
+    const stack = [[value, 0]];
+    while (stack.length > 0) {
+        const [item, depth] = stack.pop();
+        if (typeof item !== 'object' || item === null)
+            continue;
+        const inner = depth + 1;
+        deepest = Math.max(deepest, inner);
+        if (deepest >= stopAt)
+            return deepest;
+        for (const child of Object.values(item))
+            stack.push([child, inner]);
+    }
+    return deepest;
+}
+/** Text for an InputError when `value` nests deeper than MAX_DEPTH; undefined when it does not. */
+function tooDeep(value) {
+    const depth = nestingDepth(value);
+    return depth > MAX_DEPTH
+        ? `nests arrays and objects more than ${MAX_DEPTH} levels deep (at least ${depth}); at most ${MAX_DEPTH} are accepted.`
+        : undefined;
+}
+// The deepest nesting of [ and { outside strings, by a flat scan.
+function bracketDepth(text) {
+    let depth = 0;
+    let deepest = 0;
+    let inString = false;
+    for (let i = 0; i < text.length; i++) {
+        const ch = text[i];
+        if (inString) {
+            if (ch === '\\')
+                i++;
+            else if (ch === '"')
+                inString = false;
+        }
+        else if (ch === '"')
+            inString = true;
+        else if (ch === '[' || ch === '{')
+            deepest = Math.max(deepest, ++depth);
+        else if (ch === ']' || ch === '}')
+            depth--;
+    }
+    return deepest;
+}
 
 ;// CONCATENATED MODULE: ./src/message/attachments.ts
 
@@ -33560,6 +33702,9 @@ function parseAttachmentsInput(raw, input = 'attachments') {
     catch (error) {
         throw new InputError(input, `is not valid JSON: ${describeJsonError(raw, error)}`);
     }
+    const deep = tooDeep(parsed);
+    if (deep)
+        throw new InputError(input, deep);
     const list = Array.isArray(parsed) ? parsed : [parsed];
     list.forEach((item, i) => {
         if (!isPlainObject(item)) {
@@ -34258,7 +34403,7 @@ function summarise(counts) {
  */
 function runPreset(ctx, run, opts) {
     const maxLength = opts.maxLength ?? DEFAULT_MAX_LENGTH;
-    const plain = (value) => neutralise(oneLine(value), { allowedMentions: opts.allowedMentions });
+    const plain = (value) => neutralise(run_oneLine(value), { allowedMentions: opts.allowedMentions });
     const head = headLines(ctx, run, plain);
     const lines = [];
     for (const job of run.failed_jobs) {
@@ -34369,7 +34514,7 @@ function moreLine(counts, omitted, ctx) {
         .join(', ');
     return `… ${omitted} more: ${words}${ctx.run_url ? ` · ${presets_link('all jobs', ctx.run_url)}` : ''}`;
 }
-function oneLine(value) {
+function run_oneLine(value) {
     // eslint-disable-next-line no-control-regex
     return value.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').trim();
 }
@@ -35574,6 +35719,9 @@ async function loadTemplateFile(path, workspace) {
             data = await parseYaml(text, path, ' (nor valid JSON)');
         }
     }
+    const deep = tooDeep(data);
+    if (deep)
+        throw new InputError(INPUT, `${quote(path)} ${deep}`);
     return { ...shape(data, path), path };
 }
 // The path must stay in the workspace both as written and once symlinks are followed:
@@ -35599,7 +35747,8 @@ function locate(path, workspace) {
         throw new InputError(INPUT, `${quote(path)} cannot be read (${code ?? 'error'}).`);
     }
     if (!inside(realRoot(root), real))
-        throw new InputError(INPUT, `${outside} It is a symbolic link to ${real}.`);
+        // Where the link points stays unsaid: error texts name no path outside the workspace.
+        throw new InputError(INPUT, `${outside} It is a symbolic link that leads out of it.`);
     return real;
 }
 function realRoot(root) {
@@ -35636,15 +35785,32 @@ function parseJson(text, path) {
 }
 async function parseYaml(text, path, also = '') {
     const { parseDocument } = await __nccwpck_require__.e(/* import() */ 815).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8815, 19));
-    const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+    let doc;
+    let data;
+    try {
+        doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+        data = doc.errors.length === 0 ? doc.toJS({ maxAliasCount: 100 }) : undefined;
+    }
+    catch (error) {
+        if (error instanceof RangeError)
+            throw nestsTooDeep(path);
+        throw error;
+    }
     const error = doc.errors[0];
+    // The YAML library recurses: a document nested deep enough exhausts the stack, which it
+    // reports as a syntax error.
+    if (error && /call stack/i.test(error.message))
+        throw nestsTooDeep(path);
     if (error) {
         const reason = error.message.split('\n', 1)[0].replace(/ at line \d+, column \d+:?$/, '');
         const at = error.linePos?.[0];
         const where = at ? ` at line ${at.line}, column ${at.col}` : '';
         throw new InputError(INPUT, `${quote(path)} is not valid YAML${also}: ${reason}${where}.`);
     }
-    return doc.toJS({ maxAliasCount: 100 });
+    return data;
+}
+function nestsTooDeep(path) {
+    return new InputError(INPUT, `${quote(path)} nests arrays and mappings more than ${MAX_DEPTH} levels deep; at most ${MAX_DEPTH} are accepted.`);
 }
 function shape(data, path) {
     if (typeof data !== 'object' || data === null || Array.isArray(data)) {
@@ -35940,8 +36106,11 @@ function explainFailure(error, context = {}) {
 
 
 
+
 const MAX_FILES = 10;
 const GLOB_CHARS = /[*?[\]{}]/;
+/** How many entries one glob may visit, and for how long, before it is given up. */
+const WALK_LIMITS = { entries: 20_000, ms: 10_000 };
 /**
  * Resolves the `files` input, one path or glob per entry, into the files to upload, in the
  * order given (each glob's matches sorted), each file once. Everything that can be known on
@@ -35975,16 +36144,42 @@ async function resolveFiles(patterns, workspace, limits) {
     return files;
 }
 async function expand(pattern, root) {
-    // Checked before walking, so that "../**" cannot make the runner list the whole disk.
+    // Checked before walking, so that "../**", or a link to / in the workspace, cannot make the
+    // runner list the whole disk.
     const segments = pattern.split(/[\\/]/);
     const fixed = segments.findIndex((segment) => GLOB_CHARS.test(segment));
-    if (!files_inside(root, (0,external_node_path_namespaceObject.resolve)(root, segments.slice(0, fixed).join('/') || '.'))) {
+    if (segments.slice(fixed).includes('..'))
         throw outside(pattern);
-    }
+    const prefix = (0,external_node_path_namespaceObject.resolve)(root, segments.slice(0, fixed).join('/') || '.');
+    if (!files_inside(root, prefix))
+        throw outside(pattern);
+    const realPrefix = await (0,external_node_fs_promises_namespaceObject.realpath)(prefix).catch(() => undefined);
+    if (realPrefix !== undefined && !files_inside(root, realPrefix))
+        throw outside(pattern);
+    const started = Date.now();
+    let visited = 0;
+    // Called for every entry the walk meets: counts it, and keeps the walk out of symbolic
+    // links to directories (a link to a file is checked like any file, in inspect).
+    const exclude = (entry) => {
+        visited += 1;
+        if (visited > WALK_LIMITS.entries || Date.now() - started > WALK_LIMITS.ms) {
+            throw new InputError('files', `${quote(pattern)} walks too much of the workspace (over ${WALK_LIMITS.entries} entries or ${WALK_LIMITS.ms / 1000} s) without finishing. Narrow it, for example build/*.log instead of **/*.log.`);
+        }
+        return entry.isSymbolicLink() && files_isDirectory((0,external_node_path_namespaceObject.join)(entry.parentPath, entry.name));
+    };
     const matches = [];
-    for await (const match of (0,external_node_fs_promises_namespaceObject.glob)(pattern, { cwd: root }))
-        matches.push((0,external_node_path_namespaceObject.resolve)(root, match));
+    for await (const entry of (0,external_node_fs_promises_namespaceObject.glob)(pattern, { cwd: root, exclude, withFileTypes: true })) {
+        matches.push((0,external_node_path_namespaceObject.resolve)(entry.parentPath, entry.name));
+    }
     return matches.sort();
+}
+function files_isDirectory(path) {
+    try {
+        return (0,external_node_fs_namespaceObject.statSync)(path).isDirectory();
+    }
+    catch {
+        return false;
+    }
 }
 /** The file at `path`, checked; undefined for a directory a glob matched. */
 async function inspect(path, root, pattern, isGlob) {
@@ -36080,7 +36275,8 @@ const INPUTS = {
     'server-url': inputs_text(),
     // The token's one form is the value; a webhook URL's token also shows up alone or decoded.
     'auth-token': inputs_text((value) => [value]),
-    'user-id': inputs_text(),
+    // Half of the credentials pair: masked too, so that no log pairs it with a leaked token.
+    'user-id': inputs_text((value) => [value]),
     'webhook-url': inputs_text(webhookSecrets),
     room: inputs_text(),
     message: inputs_text(),
@@ -36111,8 +36307,10 @@ const INPUTS = {
     // Only the password part of a proxy URL is secret.
     proxy: inputs_text((value) => proxyPasswords([value])),
     'ca-cert': inputs_text(),
+    'allow-insecure-http': inputs_boolean(false),
     'long-message': choice(['truncate', 'split', 'fail'], 'truncate'),
     'max-message-length': integer(1, 10_000_000),
+    'max-parts': integer(1, 100, 10),
     'fail-on-error': inputs_boolean(true),
     'dry-run': inputs_boolean(false)
 };
@@ -36193,7 +36391,88 @@ function readOptionalInteger(getInput, name) {
     return value;
 }
 
+;// CONCATENATED MODULE: ./src/action/log.ts
+
+
+// The one way the action writes to the job log. The runner reads every line of stdout for
+// workflow commands (actions/runner, src/Runner.Common/ActionCommand.cs and
+// src/Runner.Worker/ActionCommandManager.cs): a line split at \r or \n is a command when,
+// after .NET's TrimStart, it starts with "::name", or when it holds "##[name" anywhere (the
+// older form). Between "::stop-commands::TOKEN" and "::TOKEN::" (the token compared
+// case-insensitively, in either form) no line is one. Text the action did not write goes
+// through here only: on one escaped line (oneLine, src/rocketchat/shown.ts), or in a block.
+// What .NET's Char.IsWhiteSpace accepts (JavaScript's \s plus NEL), which TrimStart removes.
+const LEADING_SPACE = /^[\s\u0085]*/;
+/** Whether the runner would read `line` as a workflow command. */
+function isCommandLine(line) {
+    return line.replace(LEADING_SPACE, '').startsWith('::') || line.includes('##[');
+}
+/** The lines the runner sees in `text`. */
+function runnerLines(text) {
+    return text.split(/\r\n|\r|\n/);
+}
+// A block is the whole untrusted text, but a log is no place for a flood.
+const MAX_BLOCK = 1_000_000;
+/**
+ * `text` between ::stop-commands:: and its resume line, with a token found nowhere in it,
+ * so that none of its lines can act as a command or end the block early.
+ */
+function stopCommandsBlock(text) {
+    const shown = text.length > MAX_BLOCK
+        ? `${text.slice(0, MAX_BLOCK)}\n… (${text.length - MAX_BLOCK} more characters not shown)`
+        : text;
+    const lower = shown.toLowerCase();
+    let token;
+    do
+        token = (0,external_node_crypto_.randomBytes)(16).toString('hex');
+    while (lower.includes(token));
+    return `::stop-commands::${token}\n${shown}\n::${token}::`;
+}
+/**
+ * An annotation's text (a warning, the failure): @actions/core writes it as one command, with
+ * \r, \n and % escaped (%0D, %0A, %25), so it cannot end early; control characters other than
+ * line ends are shown as escapes, so that no terminal sequence reaches the page.
+ */
+function annotationText(message, max = 4000) {
+    const cut = message.length > max ? `${message.slice(0, max)}…` : message;
+    return cut.replace(/\r\n?/g, '\n').replace(
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
+    /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+/**
+ * The action's log: what delivery and the client print goes here too, so that a line that
+ * would act as a command is printed in a block even if a caller forgot to escape it.
+ */
+class ActionLog {
+    write;
+    constructor(write = (text) => info(text)) {
+        this.write = write;
+    }
+    info(message) {
+        if (runnerLines(message).some(isCommandLine))
+            this.block(message);
+        else
+            this.write(message);
+    }
+    block(text) {
+        this.write(stopCommandsBlock(text));
+    }
+    warning(message) {
+        warning(annotationText(message));
+    }
+    debug(message) {
+        core_debug(annotationText(message));
+    }
+    /** Fails the step with `message` as its error annotation. */
+    fail(message) {
+        setFailed(annotationText(message));
+    }
+}
+const log = new ActionLog();
+
 ;// CONCATENATED MODULE: ./src/action/outputs.ts
+
+
 
 const DONE = {
     posted: 'Posted to',
@@ -36237,7 +36516,8 @@ async function writeOutputs(delivery, settings) {
     for (const [name, value] of Object.entries(outputs))
         setOutput(name, value);
     const where = delivery.room.type === 'd' ? `@${delivery.room.name}` : `#${delivery.room.name}`;
-    info(`${DONE[delivery.action]} ${where}: ${outputs['message-url']}`);
+    // The room's name is the server's: one escaped line.
+    log.info(`${DONE[delivery.action]} ${oneLine(where, 200)}: ${outputs['message-url']}`);
     if (process.env.GITHUB_STEP_SUMMARY) {
         await summary
             .addHeading(`Rocket.Chat message ${delivery.action}`, 3)
@@ -36260,7 +36540,7 @@ async function writeOutputs(delivery, settings) {
 async function writeWebhookOutputs() {
     setOutput('action', 'posted');
     const why = 'An incoming webhook does not say which message it posted: message-id, room-id and the other message outputs are empty.';
-    info(`Posted through the incoming webhook. ${why}`);
+    log.info(`Posted through the incoming webhook. ${why}`);
     if (process.env.GITHUB_STEP_SUMMARY) {
         await summary
             .addHeading('Rocket.Chat message posted through an incoming webhook', 3)
@@ -36492,6 +36772,7 @@ function explain(error, budget) {
 
 
 
+
 /**
  * Reads and validates every input. `getInput` must return raw values; the secret is
  * masked by the caller before anything can be printed.
@@ -36532,9 +36813,10 @@ function readRest(getInput, authToken, webhookUrl, failOnError) {
         if (!userId)
             throw new InputError('user-id', 'is required: the id of the user the token belongs to.');
     }
+    const insecure = readBoolean(getInput, 'allow-insecure-http');
     const serverUrl = webhook
-        ? webhookServer(webhook, getInput('server-url'), warnings, dryRun)
-        : readServerUrl(getInput('server-url'), warnings, dryRun);
+        ? webhookServer(webhook, getInput('server-url'), warnings, insecure)
+        : readServerUrl(getInput('server-url'), warnings, insecure);
     const threadId = getInput('thread-id');
     const messageKey = readMessageKey(getInput('message-key'));
     const keyMode = readChoice(getInput, 'key-mode');
@@ -36605,6 +36887,7 @@ function readRest(getInput, authToken, webhookUrl, failOnError) {
         caCert: readCaCert(getInput('ca-cert')),
         longMessage,
         maxMessageLength: readOptionalInteger(getInput, 'max-message-length'),
+        maxParts: readInteger(getInput, 'max-parts'),
         failOnError,
         dryRun,
         warnings,
@@ -36634,7 +36917,7 @@ function readWebhookUrl(raw) {
         throw error;
     }
 }
-function readServerUrl(raw, warnings, dryRun) {
+function readServerUrl(raw, warnings, insecure) {
     if (!raw)
         throw new InputError('server-url', 'is required, for example https://chat.example.com.');
     let url;
@@ -36656,24 +36939,33 @@ function readServerUrl(raw, warnings, dryRun) {
     }
     // "//" in the path would later read as a protocol-relative URL and send the token elsewhere.
     url.pathname = url.pathname.replace(/\/{2,}/g, '/').replace(/\/+$/, '');
-    if (url.protocol === 'http:' && !isLoopback(url.hostname) && !dryRun) {
-        warnings.push(`server-url uses plain http to ${url.hostname}: the token travels in clear text. Use https.`);
-    }
+    checkPlainHttp('server-url', url, warnings, insecure);
     return url;
 }
 // The webhook URL names the server; server-url may repeat it, not contradict it.
-function webhookServer(webhook, raw, warnings, dryRun) {
+function webhookServer(webhook, raw, warnings, insecure) {
+    checkPlainHttp('webhook-url', webhook.server, warnings, insecure);
     if (raw) {
-        const given = readServerUrl(raw, [], dryRun);
+        const given = readServerUrl(raw, [], insecure);
         if (given.href.replace(/\/$/, '') !== webhook.server.href.replace(/\/$/, '')) {
             throw new InputError('server-url', `${quote(raw)} is not the server of webhook-url (${webhook.server.host}). Leave server-url empty with webhook-url.`);
         }
     }
-    const { hostname, protocol } = webhook.server;
-    if (protocol === 'http:' && !isLoopback(hostname) && !dryRun) {
-        warnings.push(`webhook-url uses plain http to ${hostname}: its token travels in clear text. Use https.`);
-    }
     return webhook.server;
+}
+// Anyone on the network path between the runner and the server reads what plain http sends:
+// the token and user id in every request's headers, or the webhook's token in its path.
+function checkPlainHttp(input, url, warnings, insecure) {
+    if (url.protocol !== 'http:' || isLoopback(url.hostname))
+        return;
+    const [what, travels] = input === 'webhook-url'
+        ? ["the webhook's token", 'travels']
+        : ['auth-token and user-id', 'travel'];
+    if (insecure) {
+        warnings.push(`${input} uses plain http to ${url.hostname} (allow-insecure-http is true): ${what} ${travels} in clear text. Use https.`);
+        return;
+    }
+    throw new InputError(input, `uses plain http to ${url.hostname}: ${what} would travel in clear text, for anyone on the network path to read and post as this user. Use https://${url.host}${url.pathname === '/' ? '' : '…'}; if the network is trusted and the server has no https, set allow-insecure-http: true.`);
 }
 function isLoopback(hostname) {
     return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
@@ -36777,7 +37069,11 @@ function readProxy(raw) {
             throw new Error('scheme');
     }
     catch {
-        throw new InputError('proxy', `${quote(raw.replace(/\/\/[^@/]*@/, '//***@'))} is not an http(s) proxy URL, for example http://proxy.internal:3128.`);
+        // The password is masked already (inputs.ts); it is also left out here in every spelling.
+        const encode = raw.lastIndexOf('@') > 0
+            ? ' A password with / ? # or @ in it must be percent-encoded (/ as %2F).'
+            : '';
+        throw new InputError('proxy', `${quote(redactProxyText(raw))} is not an http(s) proxy URL, for example http://proxy.internal:3128.${encode}`);
     }
     return raw;
 }
@@ -36818,6 +37114,7 @@ function readCaCert(raw) {
 
 
 
+
 /**
  * The action: inputs -> settings -> message -> room -> send -> outputs. The one place
  * where an error becomes a failed step (or a warning, with fail-on-error: false).
@@ -36829,12 +37126,12 @@ async function run() {
     const masked = [];
     try {
         const getInput = maskingReader((name) => core_getInput(name), (secret) => {
-            setSecret(secret);
+            core_setSecret(secret);
             masked.push(secret);
         });
         settings = readSettings(getInput);
         for (const warning of settings.warnings)
-            core_warning(warning);
+            log.warning(warning);
         // One budget from here on: templating, file checks and every request share it.
         const deadline = new Deadline(settings.timeoutMs, SETTING_NAMES.timeout);
         watchdog = startWatchdog(settings.timeoutMs, settings.failOnError);
@@ -36847,7 +37144,7 @@ async function run() {
         const report = settings.preset === 'run' ? await readRun(settings, ctx, deadline) : undefined;
         if (report)
             ctx.run = runView(ctx, report.jobs, Date.now());
-        const content = composeContent(settings, ctx, templateFile, env, core_warning);
+        const content = composeContent(settings, ctx, templateFile, env, (warning) => log.warning(warning));
         // A live board: each write is made again from the jobs as they are right then.
         const given = settings;
         const live = report?.live((fresh) => composeContent(given, fresh, templateFile, env, () => undefined).text);
@@ -36856,15 +37153,16 @@ async function run() {
             maxBytes: settings.filesMaxBytes
         });
         if (settings.dryRun) {
-            info(dryRunReport(settings, content, files, ctx.run_url));
+            // The request holds the message's text: printed where none of it can act on the runner.
+            log.block(dryRunReport(settings, content, files, ctx.run_url));
             return;
         }
         if (settings.webhook) {
-            await deliverToWebhook(settings, settings.webhook, content, core_namespaceObject, ctx.run_url, deadline);
+            await deliverToWebhook(settings, settings.webhook, content, log, ctx.run_url, deadline);
             await writeWebhookOutputs();
             return;
         }
-        const result = await deliver(settings, content, core_namespaceObject, ctx.run_url, files, deadline, live);
+        const result = await deliver(settings, content, log, ctx.run_url, files, deadline, live);
         await writeOutputs(result, settings);
     }
     catch (error) {
@@ -36878,9 +37176,9 @@ async function run() {
             impersonates: Boolean(settings?.alias || settings?.avatar)
         });
         if (failOnError)
-            setFailed(message);
+            log.fail(message);
         else
-            core_warning(`${message} (fail-on-error is false, so the step goes on.)`);
+            log.warning(`${message} (fail-on-error is false, so the step goes on.)`);
     }
     finally {
         clearTimeout(watchdog);
@@ -36892,10 +37190,10 @@ async function run() {
  */
 async function readRun(settings, ctx, deadline) {
     try {
-        return await RunReport.open(ctx, settings.githubToken, settings.status, deadline, core_namespaceObject);
+        return await RunReport.open(ctx, settings.githubToken, settings.status, deadline, log);
     }
     catch (error) {
-        core_warning(error instanceof Error ? error.message : String(error));
+        log.warning(error instanceof Error ? error.message : String(error));
         return undefined;
     }
 }
@@ -36935,9 +37233,9 @@ function startWatchdog(timeoutMs, failOnError) {
     const timer = setTimeout(() => {
         const message = `Stopped after timeout-seconds (${timeoutMs / 1000} s): the step did not finish in time. A message may have been posted; check the room before posting it again.`;
         if (failOnError)
-            setFailed(message);
+            log.fail(message);
         else
-            core_warning(message);
+            log.warning(message);
         process.exit(failOnError ? 1 : 0);
     }, timeoutMs + 500);
     timer.unref();
@@ -36951,7 +37249,7 @@ function startWatchdog(timeoutMs, failOnError) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3277);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6379);
 
 await (0,_action_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 

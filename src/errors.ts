@@ -1,3 +1,5 @@
+import { quoted } from './rocketchat/shown.js'
+
 /**
  * A problem with what the workflow gave the action. Raised before anything is
  * sent, so the message always names the input and says what is expected.
@@ -15,8 +17,10 @@ export class InputError extends Error {
   }
 }
 
-/** Quotes a user-supplied value for an error message, cut short so logs stay readable. */
+/**
+ * Quotes a user-supplied value for an error message: one line, escaped (src/rocketchat/shown.ts),
+ * cut short so logs stay readable.
+ */
 export function quote(value: string, max = 80): string {
-  const shown = value.length > max ? `${value.slice(0, max)}…` : value
-  return JSON.stringify(shown)
+  return quoted(value, max)
 }

@@ -65,10 +65,14 @@ describe('settings.ts: conversation inputs', () => {
     expect(read({ ...hook, 'thread-id': 'Nk3xqAGBSBrGqJFkP' }).threadId).toBe('Nk3xqAGBSBrGqJFkP')
   })
 
-  it('warns that a webhook over plain http sends its token in clear text', () => {
-    const s = read({ ...hook, 'webhook-url': 'http://chat.example.com/hooks/a/b' })
+  it('refuses a webhook over plain http unless allow-insecure-http, then warns', () => {
+    const url = 'http://chat.example.com/hooks/a/b'
+    expect(() => read({ ...hook, 'webhook-url': url })).toThrow(
+      /webhook-url": uses plain http to chat.example.com: the webhook's token would travel in clear text.*allow-insecure-http: true/
+    )
+    const s = read({ ...hook, 'webhook-url': url, 'allow-insecure-http': 'true' })
     expect(s.warnings).toEqual([
-      'webhook-url uses plain http to chat.example.com: its token travels in clear text. Use https.'
+      "webhook-url uses plain http to chat.example.com (allow-insecure-http is true): the webhook's token travels in clear text. Use https."
     ])
   })
 

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { InputError } from '../../src/errors.js'
-import { mediaType, resolveFiles } from '../../src/action/files.js'
+import { mediaType, resolveFiles, WALK_LIMITS } from '../../src/action/files.js'
 import { megabytes } from '../../src/rocketchat/uploads.js'
 
 let root: string
@@ -134,5 +134,19 @@ describe('files.ts helpers', () => {
       '1.5 KB',
       '12.3 MB'
     ])
+  })
+})
+
+describe('walking a glob is bounded', () => {
+  it('gives up past the entry limit with an error that says how to narrow the glob', async () => {
+    const saved = { ...WALK_LIMITS }
+    WALK_LIMITS.entries = 5
+    try {
+      await expect(resolveFiles(['**/*.js'], workspace, limits)).rejects.toThrow(
+        /"\*\*\/\*\.js" walks too much of the workspace \(over 5 entries or 10 s\).*Narrow it/
+      )
+    } finally {
+      Object.assign(WALK_LIMITS, saved)
+    }
   })
 })

@@ -49,10 +49,16 @@ describe('settings.ts', () => {
     )
   })
 
-  it('warns about plain http to a remote host but not to loopback', () => {
-    expect(settingsWith({ 'server-url': 'http://chat.example.com' }).warnings[0]).toMatch(
-      /clear text/
-    )
+  it('refuses plain http to a remote host, allows it with allow-insecure-http (and warns), and not to loopback', () => {
+    const refused = errorOf({ 'server-url': 'http://chat.example.com' })
+    expect(refused.input).toBe('server-url')
+    expect(refused.message).toMatch(/clear text.*allow-insecure-http: true/)
+    expect(
+      settingsWith({ 'server-url': 'http://chat.example.com', 'allow-insecure-http': 'true' })
+        .warnings
+    ).toEqual([
+      'server-url uses plain http to chat.example.com (allow-insecure-http is true): auth-token and user-id travel in clear text. Use https.'
+    ])
     expect(settingsWith({ 'server-url': 'http://127.0.0.1:3000' }).warnings).toEqual([])
     expect(settingsWith({ 'server-url': 'http://localhost:3000' }).warnings).toEqual([])
   })

@@ -235,7 +235,7 @@ describe('dry run', () => {
     )
     expect(run.stdout).toContain('Then the reaction :rocket: is added.')
     expect(run.stdout).toContain(
-      'Then 2 files are uploaded: test-results/e2e.log (3 bytes), test-results/unit.log (39 bytes).'
+      'Then 2 files are uploaded: "test-results/e2e.log" (3 bytes), "test-results/unit.log" (39 bytes).'
     )
     expect(fake.requests.length).toBe(from)
   })
@@ -323,7 +323,7 @@ describe('files', () => {
       (u: { name: string }) => u.name === 'unit.log'
     ) as { content: Buffer }
     expect(upload.content.toString()).toBe('FAIL src/a.test.ts\n  expected 1, got 2\n')
-    expect(run.stdout).toContain('Uploading test-results/unit.log (39 bytes) into the room.')
+    expect(run.stdout).toContain('Uploading "test-results/unit.log" (39 bytes) into the room.')
   })
 
   it('uploads into the keyed thread, and into the updated message’s thread', async () => {

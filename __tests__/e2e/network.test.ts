@@ -330,7 +330,7 @@ describe('proxy selection (curl rules, in-process)', () => {
     )
   })
 
-  it('finds the proxy passwords to mask, as written and decoded', () => {
+  it('finds the proxy passwords to mask, as written, decoded and encoded', () => {
     expect(
       proxyPasswords([
         'http://u:p%40ss@proxy:3128',
@@ -340,6 +340,8 @@ describe('proxy selection (curl rules, in-process)', () => {
         'http://proxy:3128',
         undefined
       ])
-    ).toEqual(['p%40ss', 'p@ss', 'plain', 'un@encoded'])
+    ).toEqual(['p%40ss', 'p@ss', 'plain', 'un@encoded', 'un%40encoded'])
+    // A / that no URL parser would take as part of a password is still one.
+    expect(proxyPasswords(['http://u:Pa/ss@host:3128'])).toEqual(['Pa/ss', 'Pa%2Fss'])
   })
 })

@@ -295,7 +295,7 @@ describe('posting (dist/index.js against the fake server)', () => {
     expect(offline.stdout).toContain('"msg": "offline"')
   })
 
-  it('warns when the token would travel over plain http to a remote host', async () => {
+  it('refuses plain http to a remote host, even in a dry run, unless allow-insecure-http', async () => {
     const run = await runAction({
       inputs: {
         'server-url': 'http://chat.example.com',
@@ -306,8 +306,9 @@ describe('posting (dist/index.js against the fake server)', () => {
         'dry-run': 'true'
       }
     })
-    // A dry run sends nothing, so it does not warn; a real run would.
-    expect(run.annotations.filter((a) => a.level === 'warning')).toEqual([])
+    // A dry run says what a real run would do: refuse.
+    expect(run.code).toBe(1)
+    expect(run.annotations[0].message).toMatch(/allow-insecure-http: true/)
     const real = await runAction({
       inputs: {
         'server-url': 'http://127.0.0.2:9',
@@ -330,8 +331,25 @@ describe('posting (dist/index.js against the fake server)', () => {
       }
     })
     expect(remote.annotations[0]).toEqual({
+      level: 'error',
+      message: expect.stringMatching(
+        /plain http to chat.invalid: auth-token and user-id would travel in clear text.*allow-insecure-http: true/
+      )
+    })
+    const allowed = await runAction({
+      inputs: {
+        'server-url': 'http://chat.invalid',
+        'auth-token': 't0ken-value',
+        'user-id': 'u',
+        room: '#general',
+        message: 'x',
+        retries: '0',
+        'allow-insecure-http': 'true'
+      }
+    })
+    expect(allowed.annotations[0]).toEqual({
       level: 'warning',
-      message: expect.stringMatching(/plain http to chat.invalid: the token travels in clear text/)
+      message: expect.stringMatching(/plain http to chat.invalid \(allow-insecure-http is true\)/)
     })
     expectClean(remote, ['t0ken-value'])
   })

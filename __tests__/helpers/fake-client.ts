@@ -35,7 +35,8 @@ export function fakeClient(
   const log: Logger = {
     info: (m) => logs.info.push(m),
     warning: (m) => logs.warning.push(m),
-    debug: (m) => logs.debug.push(m)
+    debug: (m) => logs.debug.push(m),
+    block: (text) => logs.info.push(text)
   }
   const client = new RocketChatClient({
     serverUrl,

@@ -145,7 +145,7 @@ describe('loadTemplateFile', () => {
       )
     }
     expect((await failure('ci/link-out.json')).message).toMatch(
-      /is outside the workspace .* It is a symbolic link to .*secret\.json\.$/
+      /is outside the workspace .* It is a symbolic link that leads out of it\.$/
     )
     expect((await failure('dir-out/secret.json')).message).toMatch(/is outside the workspace/)
   })

@@ -61,7 +61,8 @@ function makeClient(
     log: {
       info: (m) => (logs.info.push(m), logs.all.push(m)),
       warning: (m) => logs.all.push(m),
-      debug: (m) => logs.all.push(m)
+      debug: (m) => logs.all.push(m),
+      block: (m) => logs.all.push(m)
     },
     ...rest
   })

@@ -159,8 +159,8 @@ describe('uploads.ts: posting files', () => {
     )
     expect(uploads.every((u: { confirmed: boolean }) => u.confirmed)).toBe(true)
     expect(m.logs.info).toEqual([
-      'Uploading build.log (24 bytes) into the room.',
-      'Uploading shot.png (8 bytes) into the room.'
+      'Uploading "build.log" (24 bytes) into the room.',
+      'Uploading "shot.png" (8 bytes) into the room.'
     ])
   })
 

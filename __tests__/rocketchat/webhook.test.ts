@@ -53,7 +53,12 @@ function post(
     deadline: new Deadline(options.budgetMs ?? 10_000),
     retries: options.retries ?? 2,
     backoffMs: 10,
-    log: { info: (m) => info.push(m), warning: (m) => info.push(m), debug: () => undefined }
+    log: {
+      info: (m) => info.push(m),
+      warning: (m) => info.push(m),
+      debug: () => undefined,
+      block: (m) => info.push(m)
+    }
   })
 }
 
@@ -104,7 +109,9 @@ describe('webhook.ts parseWebhookUrl', () => {
       raw,
       '/hooks/cXySNoFWsngLCCmhX/a%2Fb+c%3Dtoken',
       'a%2Fb+c%3Dtoken',
-      'a/b+c=token'
+      'a/b+c=token',
+      // As encodeURIComponent writes it (the URL parser writes it as given).
+      'a%2Fb%2Bc%3Dtoken'
     ])
     expect(webhookSecrets('not a url at all')).toEqual(['not a url at all'])
   })

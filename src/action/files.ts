@@ -1,6 +1,6 @@
-import type { Stats } from 'node:fs'
+import { statSync, type Dirent, type Stats } from 'node:fs'
 import { glob, realpath, stat } from 'node:fs/promises'
-import { basename, extname, isAbsolute, relative, resolve, sep } from 'node:path'
+import { basename, extname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { InputError, quote } from '../errors.js'
 import { megabytes, type LocalFile } from '../rocketchat/uploads.js'
 
@@ -16,6 +16,9 @@ export interface FileLimits {
 export const MAX_FILES = 10
 
 const GLOB_CHARS = /[*?[\]{}]/
+
+/** How many entries one glob may visit, and for how long, before it is given up. */
+export const WALK_LIMITS = { entries: 20_000, ms: 10_000 }
 
 /**
  * Resolves the `files` input, one path or glob per entry, into the files to upload, in the
@@ -55,15 +58,43 @@ export async function resolveFiles(
 }
 
 async function expand(pattern: string, root: string): Promise<string[]> {
-  // Checked before walking, so that "../**" cannot make the runner list the whole disk.
+  // Checked before walking, so that "../**", or a link to / in the workspace, cannot make the
+  // runner list the whole disk.
   const segments = pattern.split(/[\\/]/)
   const fixed = segments.findIndex((segment) => GLOB_CHARS.test(segment))
-  if (!inside(root, resolve(root, segments.slice(0, fixed).join('/') || '.'))) {
-    throw outside(pattern)
+  if (segments.slice(fixed).includes('..')) throw outside(pattern)
+  const prefix = resolve(root, segments.slice(0, fixed).join('/') || '.')
+  if (!inside(root, prefix)) throw outside(pattern)
+  const realPrefix = await realpath(prefix).catch(() => undefined)
+  if (realPrefix !== undefined && !inside(root, realPrefix)) throw outside(pattern)
+
+  const started = Date.now()
+  let visited = 0
+  // Called for every entry the walk meets: counts it, and keeps the walk out of symbolic
+  // links to directories (a link to a file is checked like any file, in inspect).
+  const exclude = (entry: Dirent): boolean => {
+    visited += 1
+    if (visited > WALK_LIMITS.entries || Date.now() - started > WALK_LIMITS.ms) {
+      throw new InputError(
+        'files',
+        `${quote(pattern)} walks too much of the workspace (over ${WALK_LIMITS.entries} entries or ${WALK_LIMITS.ms / 1000} s) without finishing. Narrow it, for example build/*.log instead of **/*.log.`
+      )
+    }
+    return entry.isSymbolicLink() && isDirectory(join(entry.parentPath, entry.name))
   }
   const matches: string[] = []
-  for await (const match of glob(pattern, { cwd: root })) matches.push(resolve(root, match))
+  for await (const entry of glob(pattern, { cwd: root, exclude, withFileTypes: true })) {
+    matches.push(resolve(entry.parentPath, entry.name))
+  }
   return matches.sort()
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory()
+  } catch {
+    return false
+  }
 }
 
 /** The file at `path`, checked; undefined for a directory a glob matched. */

@@ -27,7 +27,8 @@ export const INPUTS = {
   'server-url': text(),
   // The token's one form is the value; a webhook URL's token also shows up alone or decoded.
   'auth-token': text((value) => [value]),
-  'user-id': text(),
+  // Half of the credentials pair: masked too, so that no log pairs it with a leaked token.
+  'user-id': text((value) => [value]),
   'webhook-url': text(webhookSecrets),
   room: text(),
   message: text(),
@@ -58,8 +59,10 @@ export const INPUTS = {
   // Only the password part of a proxy URL is secret.
   proxy: text((value) => proxyPasswords([value])),
   'ca-cert': text(),
+  'allow-insecure-http': boolean(false),
   'long-message': choice(['truncate', 'split', 'fail'], 'truncate'),
   'max-message-length': integer(1, 10_000_000),
+  'max-parts': integer(1, 100, 10),
   'fail-on-error': boolean(true),
   'dry-run': boolean(false)
 } satisfies Record<string, InputSpec>

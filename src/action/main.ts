@@ -13,6 +13,7 @@ import { readWorkflowContext, templateEnv } from './context.js'
 import { explainFailure } from './explain.js'
 import { resolveFiles } from './files.js'
 import { maskingReader, SETTING_NAMES } from './inputs.js'
+import { log } from './log.js'
 import { writeOutputs, writeWebhookOutputs } from './outputs.js'
 import { runView } from '../message/run.js'
 import { RunReport } from './run-report.js'
@@ -36,7 +37,7 @@ export async function run(): Promise<void> {
       }
     )
     settings = readSettings(getInput)
-    for (const warning of settings.warnings) core.warning(warning)
+    for (const warning of settings.warnings) log.warning(warning)
     // One budget from here on: templating, file checks and every request share it.
     const deadline = new Deadline(settings.timeoutMs, SETTING_NAMES.timeout)
     watchdog = startWatchdog(settings.timeoutMs, settings.failOnError)
@@ -49,7 +50,9 @@ export async function run(): Promise<void> {
       : undefined
     const report = settings.preset === 'run' ? await readRun(settings, ctx, deadline) : undefined
     if (report) ctx.run = runView(ctx, report.jobs, Date.now())
-    const content = composeContent(settings, ctx, templateFile, env, core.warning)
+    const content = composeContent(settings, ctx, templateFile, env, (warning) =>
+      log.warning(warning)
+    )
     // A live board: each write is made again from the jobs as they are right then.
     const given = settings
     const live: LiveText | undefined = report?.live(
@@ -60,15 +63,16 @@ export async function run(): Promise<void> {
       maxBytes: settings.filesMaxBytes
     })
     if (settings.dryRun) {
-      core.info(dryRunReport(settings, content, files, ctx.run_url))
+      // The request holds the message's text: printed where none of it can act on the runner.
+      log.block(dryRunReport(settings, content, files, ctx.run_url))
       return
     }
     if (settings.webhook) {
-      await deliverToWebhook(settings, settings.webhook, content, core, ctx.run_url, deadline)
+      await deliverToWebhook(settings, settings.webhook, content, log, ctx.run_url, deadline)
       await writeWebhookOutputs()
       return
     }
-    const result = await deliver(settings, content, core, ctx.run_url, files, deadline, live)
+    const result = await deliver(settings, content, log, ctx.run_url, files, deadline, live)
     await writeOutputs(result, settings)
   } catch (error) {
     // The message is there even though the step fails: later steps still get its outputs.
@@ -81,8 +85,8 @@ export async function run(): Promise<void> {
       room: settings?.room?.given,
       impersonates: Boolean(settings?.alias || settings?.avatar)
     })
-    if (failOnError) core.setFailed(message)
-    else core.warning(`${message} (fail-on-error is false, so the step goes on.)`)
+    if (failOnError) log.fail(message)
+    else log.warning(`${message} (fail-on-error is false, so the step goes on.)`)
   } finally {
     clearTimeout(watchdog)
   }
@@ -98,9 +102,9 @@ async function readRun(
   deadline: Deadline
 ): Promise<RunReport | undefined> {
   try {
-    return await RunReport.open(ctx, settings.githubToken, settings.status, deadline, core)
+    return await RunReport.open(ctx, settings.githubToken, settings.status, deadline, log)
   } catch (error) {
-    core.warning(error instanceof Error ? error.message : String(error))
+    log.warning(error instanceof Error ? error.message : String(error))
     return undefined
   }
 }
@@ -158,8 +162,8 @@ function composeContent(
 function startWatchdog(timeoutMs: number, failOnError: boolean): NodeJS.Timeout {
   const timer = setTimeout(() => {
     const message = `Stopped after timeout-seconds (${timeoutMs / 1000} s): the step did not finish in time. A message may have been posted; check the room before posting it again.`
-    if (failOnError) core.setFailed(message)
-    else core.warning(message)
+    if (failOnError) log.fail(message)
+    else log.warning(message)
     process.exit(failOnError ? 1 : 0)
   }, timeoutMs + 500)
   timer.unref()

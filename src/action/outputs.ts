@@ -1,6 +1,8 @@
 import * as core from '@actions/core'
 import type { Action } from '../delivery/conversation.js'
 import type { Delivery } from '../delivery/deliver.js'
+import { oneLine } from '../rocketchat/shown.js'
+import { log } from './log.js'
 import type { Settings } from './settings.js'
 
 const DONE: Record<Action, string> = {
@@ -53,7 +55,8 @@ export async function writeOutputs(
   const outputs = outputsOf(delivery, settings.serverUrl)
   for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value)
   const where = delivery.room.type === 'd' ? `@${delivery.room.name}` : `#${delivery.room.name}`
-  core.info(`${DONE[delivery.action]} ${where}: ${outputs['message-url']}`)
+  // The room's name is the server's: one escaped line.
+  log.info(`${DONE[delivery.action]} ${oneLine(where, 200)}: ${outputs['message-url']}`)
   if (process.env.GITHUB_STEP_SUMMARY) {
     await core.summary
       .addHeading(`Rocket.Chat message ${delivery.action}`, 3)
@@ -78,7 +81,7 @@ export async function writeWebhookOutputs(): Promise<void> {
   core.setOutput('action', 'posted')
   const why =
     'An incoming webhook does not say which message it posted: message-id, room-id and the other message outputs are empty.'
-  core.info(`Posted through the incoming webhook. ${why}`)
+  log.info(`Posted through the incoming webhook. ${why}`)
   if (process.env.GITHUB_STEP_SUMMARY) {
     await core.summary
       .addHeading('Rocket.Chat message posted through an incoming webhook', 3)

@@ -4,6 +4,7 @@ import { InputError, quote } from '../errors.js'
 import { parseAttachmentsInput, type Attachment } from '../message/attachments.js'
 import type { AllowedMentions, LinkPreviews, Preset } from '../message/content.js'
 import type { LongMessage } from '../message/fit.js'
+import { redactProxyText } from '../rocketchat/proxy.js'
 import type { RoomRef } from '../rocketchat/types.js'
 import { parseWebhookUrl, WebhookUrlError, type Webhook } from '../rocketchat/webhook.js'
 import {
@@ -92,9 +93,10 @@ function readRest(
       throw new InputError('user-id', 'is required: the id of the user the token belongs to.')
   }
 
+  const insecure = readBoolean(getInput, 'allow-insecure-http')
   const serverUrl = webhook
-    ? webhookServer(webhook, getInput('server-url'), warnings, dryRun)
-    : readServerUrl(getInput('server-url'), warnings, dryRun)
+    ? webhookServer(webhook, getInput('server-url'), warnings, insecure)
+    : readServerUrl(getInput('server-url'), warnings, insecure)
   const threadId = getInput('thread-id')
   const messageKey = readMessageKey(getInput('message-key'))
   const keyMode = readChoice(getInput, 'key-mode')
@@ -172,6 +174,7 @@ function readRest(
     caCert: readCaCert(getInput('ca-cert')),
     longMessage,
     maxMessageLength: readOptionalInteger(getInput, 'max-message-length'),
+    maxParts: readInteger(getInput, 'max-parts'),
     failOnError,
     dryRun,
     warnings,
@@ -205,7 +208,7 @@ function readWebhookUrl(raw: string): Webhook {
   }
 }
 
-function readServerUrl(raw: string, warnings: string[], dryRun: boolean): URL {
+function readServerUrl(raw: string, warnings: string[], insecure: boolean): URL {
   if (!raw) throw new InputError('server-url', 'is required, for example https://chat.example.com.')
   let url: URL
   try {
@@ -237,18 +240,15 @@ function readServerUrl(raw: string, warnings: string[], dryRun: boolean): URL {
   }
   // "//" in the path would later read as a protocol-relative URL and send the token elsewhere.
   url.pathname = url.pathname.replace(/\/{2,}/g, '/').replace(/\/+$/, '')
-  if (url.protocol === 'http:' && !isLoopback(url.hostname) && !dryRun) {
-    warnings.push(
-      `server-url uses plain http to ${url.hostname}: the token travels in clear text. Use https.`
-    )
-  }
+  checkPlainHttp('server-url', url, warnings, insecure)
   return url
 }
 
 // The webhook URL names the server; server-url may repeat it, not contradict it.
-function webhookServer(webhook: Webhook, raw: string, warnings: string[], dryRun: boolean): URL {
+function webhookServer(webhook: Webhook, raw: string, warnings: string[], insecure: boolean): URL {
+  checkPlainHttp('webhook-url', webhook.server, warnings, insecure)
   if (raw) {
-    const given = readServerUrl(raw, [], dryRun)
+    const given = readServerUrl(raw, [], insecure)
     if (given.href.replace(/\/$/, '') !== webhook.server.href.replace(/\/$/, '')) {
       throw new InputError(
         'server-url',
@@ -256,13 +256,27 @@ function webhookServer(webhook: Webhook, raw: string, warnings: string[], dryRun
       )
     }
   }
-  const { hostname, protocol } = webhook.server
-  if (protocol === 'http:' && !isLoopback(hostname) && !dryRun) {
-    warnings.push(
-      `webhook-url uses plain http to ${hostname}: its token travels in clear text. Use https.`
-    )
-  }
   return webhook.server
+}
+
+// Anyone on the network path between the runner and the server reads what plain http sends:
+// the token and user id in every request's headers, or the webhook's token in its path.
+function checkPlainHttp(input: string, url: URL, warnings: string[], insecure: boolean): void {
+  if (url.protocol !== 'http:' || isLoopback(url.hostname)) return
+  const [what, travels] =
+    input === 'webhook-url'
+      ? ["the webhook's token", 'travels']
+      : ['auth-token and user-id', 'travel']
+  if (insecure) {
+    warnings.push(
+      `${input} uses plain http to ${url.hostname} (allow-insecure-http is true): ${what} ${travels} in clear text. Use https.`
+    )
+    return
+  }
+  throw new InputError(
+    input,
+    `uses plain http to ${url.hostname}: ${what} would travel in clear text, for anyone on the network path to read and post as this user. Use https://${url.host}${url.pathname === '/' ? '' : '…'}; if the network is trusted and the server has no https, set allow-insecure-http: true.`
+  )
 }
 
 function isLoopback(hostname: string): boolean {
@@ -409,9 +423,14 @@ function readProxy(raw: string): string {
     const url = new URL(raw)
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('scheme')
   } catch {
+    // The password is masked already (inputs.ts); it is also left out here in every spelling.
+    const encode =
+      raw.lastIndexOf('@') > 0
+        ? ' A password with / ? # or @ in it must be percent-encoded (/ as %2F).'
+        : ''
     throw new InputError(
       'proxy',
-      `${quote(raw.replace(/\/\/[^@/]*@/, '//***@'))} is not an http(s) proxy URL, for example http://proxy.internal:3128.`
+      `${quote(redactProxyText(raw))} is not an http(s) proxy URL, for example http://proxy.internal:3128.${encode}`
     )
   }
   return raw

@@ -49,7 +49,7 @@ export function dryRunReport(
         : 'message-key, update mode: the first step posts this message; later steps update its text with chat.update.'),
     options.reaction && `Then the reaction ${options.reaction} is added.`,
     files.length &&
-      `Then ${files.length} file${files.length === 1 ? ' is' : 's are'} uploaded: ${files.map((f) => `${f.shown} (${megabytes(f.size)})`).join(', ')}.`
+      `Then ${files.length} file${files.length === 1 ? ' is' : 's are'} uploaded: ${files.map((f) => `${quote(f.shown)} (${megabytes(f.size)})`).join(', ')}.`
   ].filter(Boolean)
   return [`${header}\nPOST ${url}\n${JSON.stringify(body, null, 2)}`, ...notes].join('\n')
 }
@@ -67,7 +67,7 @@ function fitForDryRun(
       ? ` (the default limit; a real run reads the server's Message_MaxAllowedSize)`
       : ''
   try {
-    const fitted = fitText(text, limit, options.longMessage, runUrl)
+    const fitted = fitText(text, limit, options.longMessage, runUrl, options.maxParts)
     const parts =
       fitted.parts.length > 1 ? ` Only the first of ${fitted.parts.length} parts is shown.` : ''
     return { fitted, note: fitted.note && `${fitted.note}${assumed}${parts}` }

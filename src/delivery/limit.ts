@@ -44,13 +44,13 @@ export async function learnedLimit(
 export function fitToLimit(
   text: string,
   limit: number,
-  options: Pick<DeliveryOptions, 'longMessage'>,
+  options: Pick<DeliveryOptions, 'longMessage' | 'maxParts'>,
   runUrl: string,
   log: Logger
 ): string[] {
-  const fitted = fitText(text, limit, options.longMessage, runUrl)
-  // A line of the text that starts with "::" would be read by the runner as a workflow command.
-  const shown = text.replace(/^::/gm, ':\u200B:')
-  if (fitted.note) log.info(fitted.cut ? `${fitted.note} Full text:\n${shown}` : fitted.note)
+  const fitted = fitText(text, limit, options.longMessage, runUrl, options.maxParts)
+  if (fitted.note) log.info(fitted.cut ? `${fitted.note} The full text follows.` : fitted.note)
+  // Untrusted text (a PR body, a commit message): printed where it cannot act on the runner.
+  if (fitted.cut) log.block(text)
   return fitted.parts
 }

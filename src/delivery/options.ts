@@ -33,6 +33,8 @@ export interface DeliveryOptions {
   proxy: string
   caCert: string
   longMessage: LongMessage
+  /** With longMessage split, the most messages one text becomes; DEFAULT_MAX_PARTS when absent. */
+  maxParts?: number
   /** The server's limit when known; undefined: read it from the server when it matters. */
   maxMessageLength?: number
   /** How errors name the settings a person can change (the action: its inputs). */

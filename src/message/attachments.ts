@@ -1,5 +1,5 @@
 import { InputError, quote } from '../errors.js'
-import { describeJsonError } from './json.js'
+import { describeJsonError, tooDeep } from './json.js'
 
 export type Attachment = Record<string, unknown>
 
@@ -64,6 +64,8 @@ export function parseAttachmentsInput(
   } catch (error) {
     throw new InputError(input, `is not valid JSON: ${describeJsonError(raw, error as Error)}`)
   }
+  const deep = tooDeep(parsed)
+  if (deep) throw new InputError(input, deep)
   const list = Array.isArray(parsed) ? parsed : [parsed]
   list.forEach((item, i) => {
     if (!isPlainObject(item)) {

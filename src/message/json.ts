@@ -10,6 +10,11 @@ export function position(text: string, offset: number): string {
 
 /** Explains a JSON.parse failure by line and column; V8 does not always give a position. */
 export function describeJsonError(text: string, error: Error): string {
+  // The scanner below recurses; a text nested this deep gets the depth error instead.
+  const depth = bracketDepth(text)
+  if (depth > MAX_DEPTH) {
+    return `it nests arrays and objects more than ${MAX_DEPTH} levels deep (at least ${depth}); at most ${MAX_DEPTH} are accepted.`
+  }
   const detail = error.message
     .replace(/\s*\(line \d+ column \d+\)/, '')
     .replace(/ in JSON at position \d+.*$/, '')
@@ -91,4 +96,50 @@ export function firstJsonErrorOffset(text: string): number {
     throw at
   }
   return text.length
+}
+
+/** How deep arrays and objects may nest in a JSON or YAML input; real attachments use 4. */
+export const MAX_DEPTH = 32
+
+/**
+ * The nesting depth of `value` (a scalar is 0), counted without recursion and only up to
+ * `stopAt`, so that a hostile document cannot exhaust the stack here or anywhere later.
+ */
+export function nestingDepth(value: unknown, stopAt = MAX_DEPTH + 1): number {
+  let deepest = 0
+  const stack: [unknown, number][] = [[value, 0]]
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop() as [unknown, number]
+    if (typeof item !== 'object' || item === null) continue
+    const inner = depth + 1
+    deepest = Math.max(deepest, inner)
+    if (deepest >= stopAt) return deepest
+    for (const child of Object.values(item)) stack.push([child, inner])
+  }
+  return deepest
+}
+
+/** Text for an InputError when `value` nests deeper than MAX_DEPTH; undefined when it does not. */
+export function tooDeep(value: unknown): string | undefined {
+  const depth = nestingDepth(value)
+  return depth > MAX_DEPTH
+    ? `nests arrays and objects more than ${MAX_DEPTH} levels deep (at least ${depth}); at most ${MAX_DEPTH} are accepted.`
+    : undefined
+}
+
+// The deepest nesting of [ and { outside strings, by a flat scan.
+function bracketDepth(text: string): number {
+  let depth = 0
+  let deepest = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]
+    if (inString) {
+      if (ch === '\\') i++
+      else if (ch === '"') inString = false
+    } else if (ch === '"') inString = true
+    else if (ch === '[' || ch === '{') deepest = Math.max(deepest, ++depth)
+    else if (ch === ']' || ch === '}') depth--
+  }
+  return deepest
 }

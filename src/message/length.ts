@@ -33,9 +33,21 @@ export function truncate(text: string, max: number, marker: string): string {
  * then at a space, in the last fifth of each part.
  */
 export function split(text: string, max: number): string[] {
+  return splitHead(text, max, Infinity).parts
+}
+
+/**
+ * The first `count` parts of `text` as `split` makes them, and what is left after them
+ * (''), without splitting the rest: a flood-sized text costs only the parts kept.
+ */
+export function splitHead(
+  text: string,
+  max: number,
+  count: number
+): { parts: string[]; rest: string } {
   const parts: string[] = []
   let rest = text
-  while (rest.length > max) {
+  while (rest.length > max && parts.length < count) {
     // A grapheme longer than the limit cannot be kept whole: cut it by code points, so the
     // loop always moves on.
     const head =
@@ -49,6 +61,9 @@ export function split(text: string, max: number): string[] {
     if (part.trim()) parts.push(part)
     rest = rest.slice(at)
   }
-  if (rest.trim() || parts.length === 0) parts.push(rest)
-  return parts
+  if (rest.length <= max && parts.length < count) {
+    if (rest.trim() || parts.length === 0) parts.push(rest)
+    rest = ''
+  }
+  return { parts, rest }
 }

@@ -2,7 +2,7 @@ import { readFileSync, realpathSync, statSync } from 'node:fs'
 import { extname, isAbsolute, relative, resolve, sep } from 'node:path'
 import { InputError, quote } from '../errors.js'
 import type { TemplateFileContent } from './content.js'
-import { describeJsonError } from './json.js'
+import { describeJsonError, MAX_DEPTH, tooDeep } from './json.js'
 
 const INPUT = 'template-file'
 const KEYS = ['message', 'alias', 'attachments']
@@ -33,6 +33,8 @@ export async function loadTemplateFile(
       data = await parseYaml(text, path, ' (nor valid JSON)')
     }
   }
+  const deep = tooDeep(data)
+  if (deep) throw new InputError(INPUT, `${quote(path)} ${deep}`)
   return { ...shape(data, path), path }
 }
 
@@ -56,7 +58,8 @@ function locate(path: string, workspace: string): string {
     throw new InputError(INPUT, `${quote(path)} cannot be read (${code ?? 'error'}).`)
   }
   if (!inside(realRoot(root), real))
-    throw new InputError(INPUT, `${outside} It is a symbolic link to ${real}.`)
+    // Where the link points stays unsaid: error texts name no path outside the workspace.
+    throw new InputError(INPUT, `${outside} It is a symbolic link that leads out of it.`)
   return real
 }
 
@@ -100,15 +103,33 @@ function parseJson(text: string, path: string): unknown {
 
 async function parseYaml(text: string, path: string, also = ''): Promise<unknown> {
   const { parseDocument } = await import('yaml')
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true })
+  let doc: ReturnType<typeof parseDocument>
+  let data: unknown
+  try {
+    doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true })
+    data = doc.errors.length === 0 ? doc.toJS({ maxAliasCount: 100 }) : undefined
+  } catch (error) {
+    if (error instanceof RangeError) throw nestsTooDeep(path)
+    throw error
+  }
   const error = doc.errors[0]
+  // The YAML library recurses: a document nested deep enough exhausts the stack, which it
+  // reports as a syntax error.
+  if (error && /call stack/i.test(error.message)) throw nestsTooDeep(path)
   if (error) {
     const reason = error.message.split('\n', 1)[0].replace(/ at line \d+, column \d+:?$/, '')
     const at = error.linePos?.[0]
     const where = at ? ` at line ${at.line}, column ${at.col}` : ''
     throw new InputError(INPUT, `${quote(path)} is not valid YAML${also}: ${reason}${where}.`)
   }
-  return doc.toJS({ maxAliasCount: 100 })
+  return data
+}
+
+function nestsTooDeep(path: string): InputError {
+  return new InputError(
+    INPUT,
+    `${quote(path)} nests arrays and mappings more than ${MAX_DEPTH} levels deep; at most ${MAX_DEPTH} are accepted.`
+  )
 }
 
 function shape(data: unknown, path: string): Omit<TemplateFileContent, 'path'> {

@@ -1,5 +1,6 @@
 import { FormData, type Dispatcher } from 'undici'
 import { htmlTitle, snippet } from './answers.js'
+import { quoteAnswer } from './shown.js'
 import { seconds, type Deadline } from './deadline.js'
 import { DeadlineError, NetworkError, RocketChatError } from './errors.js'
 import { PLAIN_NAMES, type SettingNames } from './names.js'
@@ -214,14 +215,14 @@ export class RocketChatClient {
     const ok = response.status >= 200 && response.status < 300
     if (ok && body && typeof body === 'object' && body.success !== false) return body as T
     if (ok) {
-      const page = htmlTitle(response.text)
+      const page = htmlTitle(response.text, this.secrets)
       throw new NetworkError(
         endpoint,
         'protocol',
         true,
         page
           ? `${endpoint} answered HTTP ${response.status} with an HTML page ("${page}") instead of the Rocket.Chat API's JSON: is ${this.names.serverUrl} the Rocket.Chat base URL, or is a login page or proxy in the way?`
-          : `${endpoint} answered HTTP ${response.status} with a body that is not the Rocket.Chat API's JSON: ${snippet(response.text)}.`
+          : `${endpoint} answered HTTP ${response.status} with a body that is not the Rocket.Chat API's JSON: ${snippet(response.text, this.secrets)}.`
       )
     }
     throw this.toError(endpoint, response, body)
@@ -240,23 +241,27 @@ export class RocketChatClient {
       }
     }
     if (body && typeof body === 'object') {
-      const text = String(body.error ?? body.message ?? '')
-      const errorType = typeof body.errorType === 'string' ? body.errorType : undefined
+      // Quoted, not trusted: the text goes into messages and annotations.
+      const text = quoteAnswer(String(body.error ?? body.message ?? ''), this.secrets)
+      const errorType =
+        typeof body.errorType === 'string'
+          ? quoteAnswer(body.errorType, this.secrets, 100)
+          : undefined
       return new RocketChatError(endpoint, response.status, text, errorType)
     }
-    const page = htmlTitle(response.text)
+    const page = htmlTitle(response.text, this.secrets)
     const detail = page
       ? `Rocket.Chat's ${endpoint} answered HTTP ${response.status} with an HTML page ("${page}"), likely from a reverse proxy in front of the server.`
       : response.status === 404
         ? `HTTP 404 for ${endpoint}: the server has no such endpoint. Check that ${this.names.serverUrl} is the Rocket.Chat base URL, including any sub-path.`
-        : `Rocket.Chat answered HTTP ${response.status} to ${endpoint}: ${snippet(response.text)}`
-    return new RocketChatError(
-      endpoint,
-      response.status,
-      response.text.slice(0, 200),
-      undefined,
-      detail
-    )
+        : `Rocket.Chat answered HTTP ${response.status} to ${endpoint}: ${snippet(response.text, this.secrets)}`
+    const said = page ?? quoteAnswer(response.text, this.secrets, 200)
+    return new RocketChatError(endpoint, response.status, said, undefined, detail)
+  }
+
+  /** What a server's answer must never be shown with: the credentials it was sent. */
+  private get secrets(): string[] {
+    return [this.options.authToken, this.options.userId]
   }
 
   private rateLimitedWithoutRetries(endpoint: string, response: RawResponse): RocketChatError {

@@ -1,4 +1,5 @@
 import { BlockList, isIP } from 'node:net'
+import { spellings } from './shown.js'
 
 // How curl picks a proxy, so that runners configured for curl and git behave the same here.
 
@@ -45,7 +46,7 @@ export function proxyUrl(raw: string, source: string): URL {
     url = new URL(withScheme)
   } catch {
     throw new Error(
-      `The proxy from ${source} is not a URL: ${JSON.stringify(redactText(raw))}. Expected for example http://proxy.internal:3128.`
+      `The proxy from ${source} is not a URL: ${JSON.stringify(redactProxyText(raw))}. Expected for example http://proxy.internal:3128.`
     )
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
@@ -73,30 +74,37 @@ export const PROXY_VARIABLES = [
 ] as const
 
 /**
- * The passwords in proxy URLs, as written and decoded, for the caller to mask in logs.
- * Values that are not URLs are read the way createDispatcher reads them.
+ * The passwords in proxy URLs, in every spelling (shown.ts spellings), for the caller to mask
+ * in logs. The user-info part runs to the last @, whatever it holds: a password with an
+ * unencoded / or @ still counts, even though no URL parser would read it.
  */
 export function proxyPasswords(values: (string | undefined)[]): string[] {
   const found = new Set<string>()
   for (const value of values) {
-    if (!value) continue
-    const raw =
-      // Up to the last @ of the authority, as URL parsers read it.
-      /^[a-z][a-z0-9+.-]*:\/\/[^:/@]*:([^/]*)@/i.exec(value)?.[1] ??
-      /^[^:/@]*:([^/]*)@/.exec(value)?.[1]
-    if (!raw) continue
-    found.add(raw)
-    try {
-      found.add(decodeURIComponent(raw))
-    } catch {
-      // Not percent-encoded: the raw form is all there is.
-    }
+    const password = value ? userInfo(value)?.password : undefined
+    if (password) for (const form of spellings(password)) found.add(form)
   }
   return [...found]
 }
 
-function redactText(raw: string): string {
-  return raw.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@')
+/** A proxy URL as written, fit for a log even when it is not a URL: any password as ***. */
+export function redactProxyText(raw: string): string {
+  const info = userInfo(raw)
+  if (!info || info.password === undefined) return raw
+  return `${raw.slice(0, info.start)}${info.user}:***${raw.slice(info.end)}`
+}
+
+function userInfo(
+  value: string
+): { start: number; end: number; user: string; password?: string } | undefined {
+  const start = /^[a-z][a-z0-9+.-]*:\/\//i.exec(value)?.[0].length ?? 0
+  const end = value.lastIndexOf('@')
+  if (end < start) return undefined
+  const text = value.slice(start, end)
+  const colon = text.indexOf(':')
+  return colon < 0
+    ? { start, end, user: text }
+    : { start, end, user: text.slice(0, colon), password: text.slice(colon + 1) }
 }
 
 // curl's NO_PROXY: `*`, host names matching as a domain suffix (a leading dot or `*.` is

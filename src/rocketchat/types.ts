@@ -44,9 +44,14 @@ export interface OutgoingMessage {
   previewUrls?: string[]
 }
 
-/** Where the client may log: the action passes @actions/core, tests pass a recorder. */
+/**
+ * Where the client may log: the action passes its own log (src/action/log.ts), whose lines
+ * cannot act as workflow commands; tests pass a recorder.
+ */
 export interface Logger {
   info(message: string): void
   warning(message: string): void
   debug(message: string): void
+  /** Prints `text` as it is, lines and all, where nothing in it can act on the runner. */
+  block(text: string): void
 }

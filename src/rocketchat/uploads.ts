@@ -3,6 +3,7 @@ import { FormData } from 'undici'
 import { publicSetting } from './api.js'
 import type { RocketChatClient } from './client.js'
 import { DeadlineError, RocketChatError } from './errors.js'
+import { oneLine, quoted } from './shown.js'
 import type { Logger, Message } from './types.js'
 
 /** A local file to upload, already checked to exist. */
@@ -49,7 +50,7 @@ export class UploadError extends Error {
     cause: unknown
   ) {
     super(
-      `Could not upload ${JSON.stringify(file.shown)}: ${cause instanceof Error ? cause.message : String(cause)}`,
+      `Could not upload ${quoted(file.shown)}: ${cause instanceof Error ? cause.message : String(cause)}`,
       { cause }
     )
     this.name = 'UploadError'
@@ -63,7 +64,7 @@ export class FileTooLargeError extends Error {
     readonly limit: number
   ) {
     super(
-      `${JSON.stringify(file.shown)} is ${megabytes(file.size)}, over the server's limit for uploads (FileUpload_MaxFileSize, ${megabytes(limit)}).`
+      `${quoted(file.shown)} is ${megabytes(file.size)}, over the server's limit for uploads (FileUpload_MaxFileSize, ${megabytes(limit)}).`
     )
     this.name = 'FileTooLargeError'
   }
@@ -131,7 +132,7 @@ export async function uploadFiles(
   const posted: Message[] = []
   for (const file of plan.files) {
     log.info(
-      `Uploading ${file.shown} (${megabytes(file.size)}) ${target.tmid ? `into the thread ${target.tmid}` : 'into the room'}.`
+      `Uploading ${quoted(file.shown)} (${megabytes(file.size)}) ${target.tmid ? `into the thread ${oneLine(target.tmid, 100)}` : 'into the room'}.`
     )
     let message: Message | undefined
     try {

@@ -1,4 +1,5 @@
 import { htmlTitle } from './answers.js'
+import { quoteAnswer, spellings } from './shown.js'
 import type { ClientOptions } from './client.js'
 import { seconds, type Deadline } from './deadline.js'
 import { DeadlineError, NetworkError } from './errors.js'
@@ -79,15 +80,21 @@ export function parseWebhookUrl(raw: string): Webhook {
  */
 export function webhookSecrets(raw: string): string[] {
   const secrets = new Set([raw])
+  let url: URL | undefined
   try {
-    const url = new URL(raw)
-    secrets.add(url.href)
-    secrets.add(url.pathname)
-    const token = url.pathname.replace(/\/+$/, '').split('/').pop() ?? ''
-    secrets.add(token)
-    secrets.add(decodeURIComponent(token))
+    url = new URL(raw)
   } catch {
     // Not a URL: the raw value is all there is, and it is masked.
+  }
+  if (url) {
+    secrets.add(url.href)
+    secrets.add(url.pathname)
+    // The token, and the legacy form's user id, in every spelling a log could show them.
+    const segments = url.pathname.replace(/\/+$/, '').split('/')
+    const hooks = segments.lastIndexOf('hooks')
+    for (const segment of segments.slice(hooks + 2)) {
+      for (const form of spellings(segment)) secrets.add(form)
+    }
   }
   return [...secrets].filter((s) => s.length >= 8)
 }
@@ -188,9 +195,11 @@ function outcome(response: RawResponse, hook: Webhook, names: SettingNames): voi
   }
   const ok = status >= 200 && status < 300
   if (ok && body?.success === true) return
-  const said = typeof body?.error === 'string' ? body.error : ''
+  // Quoted, not trusted, and never with the hook's own token, which a proxy may echo back.
+  const secrets = webhookSecrets(hook.url.href)
+  const said = typeof body?.error === 'string' ? quoteAnswer(body.error, secrets) : ''
   const fail = (why: string): WebhookError => new WebhookError(status, said, why)
-  const page = htmlTitle(text)
+  const page = htmlTitle(text, secrets)
   if (ok) {
     throw fail(
       `${capital(WHAT)} answered HTTP ${status} without Rocket.Chat's {"success":true}${page ? ` (an HTML page, "${page}")` : ''}: is ${names.webhookUrl} the incoming webhook URL of the server at ${hook.server.host}? The message may not have been posted.`
