@@ -31367,6 +31367,16 @@ class DeadlineError extends Error {
         this.name = 'DeadlineError';
     }
 }
+/**
+ * An attempt's outcome is unknown and the check that would tell could not answer, for a request
+ * that sending again could repeat (a file confirmation): the client stops instead of resending.
+ */
+class UnknownOutcomeError extends Error {
+    constructor(message, options) {
+        super(message, options);
+        this.name = 'UnknownOutcomeError';
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/rocketchat/api.ts
 
@@ -31406,9 +31416,26 @@ async function getMessage(client, msgId, options = {}) {
     }
 }
 /**
+ * The server accepted a message and stored nothing: its answer is the one for a taken id, but
+ * no message has the id. An app on the server (IPreMessageSentPrevent) blocked it, or something
+ * else in the server's sendMessage dropped it.
+ */
+class MessageNotStoredError extends Error {
+    messageId;
+    constructor(messageId, serverError, cause) {
+        const answered = `chat.sendMessage answered "${serverError}", its answer both to a message id that already exists and to a message that an app installed on the server (Administration > Apps) blocked`;
+        super(cause
+            ? `The server may not have stored the message: ${answered}, and whether the message ${messageId} exists could not be checked (${cause instanceof Error ? cause.message : String(cause)}). Look in the room before running the workflow again.`
+            : `The server accepted the message but stored nothing: ${answered}, and no message ${messageId} exists. An app on the server may have blocked it.`, { cause });
+        this.messageId = messageId;
+        this.name = 'MessageNotStoredError';
+    }
+}
+/**
  * Sends a message with our own id, exactly once. An attempt whose outcome is unknown is
- * checked with chat.getMessage before sending again, and the server's answer to a duplicate
- * id (a TypeError about 'starred', storing nothing) means the message is already there.
+ * checked with chat.getMessage before sending again. The server's answer to a duplicate id (a
+ * TypeError about 'starred', storing nothing) counts as "already there" only when
+ * chat.getMessage then finds the message: an app that blocks a message gets the same answer.
  */
 async function sendWithId(client, message) {
     let doubt = false;
@@ -31422,13 +31449,23 @@ async function sendWithId(client, message) {
     const { previewUrls, ...fields } = message;
     try {
         const { message: stored } = await withPreviewUrls(client, previewUrls, (extra) => client.post('chat.sendMessage', { message: fields, ...extra }, { checkDelivered: check }));
-        return { message: stored, doubt, duplicate: false, fetched: true };
+        return { message: stored, doubt, duplicate: false };
     }
     catch (error) {
         if (!isDuplicateIdError(error))
             throw error;
-        const stored = await getMessage(client, message._id).catch(() => undefined);
-        return { message: stored ?? { ...fields }, doubt, duplicate: true, fetched: Boolean(stored) };
+        let stored;
+        try {
+            stored = await getMessage(client, message._id);
+        }
+        catch (lookup) {
+            if (lookup instanceof DeadlineError)
+                throw lookup;
+            throw new MessageNotStoredError(message._id, error.serverError, lookup);
+        }
+        if (!stored)
+            throw new MessageNotStoredError(message._id, error.serverError);
+        return { message: stored, doubt, duplicate: true };
     }
 }
 /**
@@ -31460,14 +31497,13 @@ function isSchemaRefusal(error) {
 }
 /** Posts a message exactly once and returns what the server stored. */
 async function sendMessageOnce(client, message) {
-    // A duplicate whose message cannot be fetched still counts as delivered: failing the step
-    // would make a re-run post it a second time.
     return (await sendWithId(client, message)).message;
 }
 /**
  * The real server's answer when it stores nothing for a message: `sendMessage` returns
- * undefined (apps/meteor/app/lib/server/functions/sendMessage.ts) and the chat.sendMessage
- * route (apps/meteor/app/api/server/v1/chat.ts, 6.x-8.x) reads `.starred` of it.
+ * undefined for an id that exists and for a message an app prevents
+ * (apps/meteor/app/lib/server/functions/sendMessage.ts at 026bdc00), and the chat.sendMessage
+ * route (apps/meteor/app/api/server/v1/chat.ts at 78da2ffb, 6.x-8.x) reads `.starred` of it.
  */
 function isDuplicateIdError(error) {
     return (error instanceof RocketChatError &&
@@ -31702,9 +31738,8 @@ async function planUploads(client, files) {
     return { route: uploadRouteFor(version), files };
 }
 /**
- * Posts each file as its own message, in order, and returns those messages. A file message
- * whose answer was lost may be posted again when retried: the server picks its id, so, unlike
- * a text message, it cannot be recognised.
+ * Posts each file as its own message, in order, and returns those messages, each exactly once:
+ * a confirmation whose answer was lost is looked for in the room before it is sent again.
  */
 async function uploadFiles(client, plan, target, log) {
     let route = plan.route;
@@ -31725,8 +31760,7 @@ async function uploadFiles(client, plan, target, log) {
         catch (error) {
             throw new UploadError(file, error);
         }
-        if (message)
-            posted.push(message);
+        posted.push(message);
     }
     return posted;
 }
@@ -31739,23 +31773,41 @@ async function uploadAndConfirm(client, file, target) {
     const room = encodeURIComponent(target.roomId);
     // A temporary upload that is never confirmed expires after a day, so retrying is harmless.
     const { file: uploaded } = await client.post(`rooms.media/${room}`, await formWith(file));
-    let doubt = false;
+    // A confirmation is not idempotent: the server posts the file again for each one, and takes
+    // no message id of ours (rooms.mediaConfirm in apps/meteor/server/api/v1/rooms.ts at
+    // 04f79fdd; sendFileMessage's closed msgData pattern, apps/meteor/app/file-upload/server/
+    // methods/sendFileMessage.ts at 0085ab5e). So a lost answer is settled by looking for the
+    // file's message in the room; it is confirmed again only when that finds nothing.
+    const since = client.serverNow() - LOOKUP_MARGIN_MS;
+    const { message } = await client.post(`rooms.mediaConfirm/${room}/${encodeURIComponent(uploaded._id)}`, { ...look(target), ...(target.tmid && { tmid: target.tmid }) }, { checkDelivered: () => fileMessageSince(client, target.roomId, uploaded._id, since) });
+    // The route answers `message: null` when sendMessage stored nothing (inferred from the route
+    // reading the message back by file id): an app on the server blocked it.
+    if (!message) {
+        throw new Error('the server confirmed the upload but stored no message for it: an app installed on the server (Administration > Apps) may have blocked it.');
+    }
+    return message;
+}
+// The Date header the margin is measured on has whole seconds, and the server stamps the
+// message while it handles the confirmation: a minute covers both, and the room's traffic
+// in that minute is a small read.
+const LOOKUP_MARGIN_MS = 60_000;
+/**
+ * The file's message, as the confirmation would have answered it, when an earlier attempt
+ * posted it; undefined when it is not there. No endpoint finds a message by file id, so the
+ * room's recent messages are read (chat.syncMessages: one route for every room type, on 6.x
+ * to 8.x) and matched on `file._id`. When that cannot be read the outcome stays unknown, and
+ * confirming again could post the file twice: the upload fails instead.
+ */
+async function fileMessageSince(client, roomId, fileId, since) {
     try {
-        const { message } = await client.post(`rooms.mediaConfirm/${room}/${encodeURIComponent(uploaded._id)}`, { ...look(target), ...(target.tmid && { tmid: target.tmid }) }, {
-            // The message cannot be looked up (the server picks its id): remember the doubt, resend.
-            checkDelivered: async () => {
-                doubt = true;
-                return undefined;
-            }
-        });
-        return message;
+        const { result } = await client.get('chat.syncMessages', { roomId, lastUpdate: new Date(since).toISOString() }, { retries: 1 });
+        const message = (result?.updated ?? []).find((m) => m.file?._id === fileId || m.files?.some((f) => f._id === fileId));
+        return message && { message };
     }
     catch (error) {
-        // A server that refuses to confirm an upload twice is saying the lost attempt landed.
-        if (doubt && error instanceof RocketChatError && error.errorType === 'invalid-file') {
-            return undefined;
-        }
-        throw error;
+        if (error instanceof DeadlineError)
+            throw error;
+        throw new UnknownOutcomeError(`the answer to its confirmation was lost, and whether the server posted it could not be checked (${error instanceof Error ? error.message : String(error)}). It is not confirmed again, so that it is not posted twice: look in the room before running the workflow again.`, { cause: error });
     }
 }
 async function uploadInOneCall(client, file, target) {
@@ -31838,8 +31890,9 @@ function rateLimitWait(response, now = Date.now()) {
 }
 /**
  * The server counts calls per route pattern, not per URL (a limiter rule per route,
- * `getFullRouteName` in apps/meteor/app/api/server/api.ts), so windows are kept the same way:
- * the path parameters of `rooms.mediaConfirm/<rid>/<fileId>` share one window.
+ * `getFullRouteName` in apps/meteor/app/api/server/ApiClass.ts at 019378e3), so windows are
+ * kept the same way: the path parameters of `rooms.mediaConfirm/<rid>/<fileId>` share one
+ * window. Webhooks are the exception (a rule per hook URL), and keep their own windows.
  */
 function routePattern(endpoint) {
     const [route, ...params] = endpoint.split('/');
@@ -32220,6 +32273,8 @@ class RocketChatClient {
     perRequestMs;
     backoffMs;
     proxyLogged = false;
+    /** How far the server's clock is ahead of ours, from the Date header of its last answer. */
+    clockSkewMs = 0;
     /**
      * Set once the server's schema refused `previewUrls` (before 6.4): later requests of the
      * step go without it rather than being refused again.
@@ -32244,6 +32299,10 @@ class RocketChatClient {
     post(endpoint, body, options = {}) {
         return this.call('POST', endpoint, { ...options, body });
     }
+    /** The time on the server's clock (to the second), for queries by the server's timestamps. */
+    serverNow() {
+        return Date.now() + this.clockSkewMs;
+    }
     /** Sends one request, retrying what is safe to retry, until it succeeds or the budget ends. */
     async call(method, endpoint, options = {}) {
         const { log } = this.options;
@@ -32254,6 +32313,9 @@ class RocketChatClient {
             let failure;
             try {
                 const response = await this.send(method, endpoint, options);
+                const serverDate = Date.parse(header(response, 'date') ?? '');
+                if (Number.isFinite(serverDate))
+                    this.clockSkewMs = serverDate - Date.now();
                 this.rateLimits.track(endpoint, response);
                 if (response.status === 429) {
                     if (retries === 0)
@@ -32295,7 +32357,7 @@ class RocketChatClient {
             return await checkDelivered();
         }
         catch (error) {
-            if (error instanceof DeadlineError)
+            if (error instanceof DeadlineError || error instanceof UnknownOutcomeError)
                 throw error;
             log.info(`Could not check (${error instanceof Error ? error.message : String(error)}); sending again is safe, the server refuses a second message with the same id.`);
             return undefined;
@@ -32606,13 +32668,22 @@ async function fallback(client, wanted, given) {
     throw new RoomError(`No room ${given} on the server that this user can post to.${hint} Give #name for a channel or group, @username for a direct message, or the room id.`);
 }
 async function resolveDirect(client, username) {
+    const noSuchUser = () => new RoomError(`No user @${username} on the server: cannot open a direct message. Check the username.`);
     try {
         const room = await openDirect(client, username);
-        return { id: room._id, name: username, type: 'd', usernames: room.usernames };
+        // Some versions leave an unknown name out of the members instead of refusing it, and
+        // answer the caller's own DM (apps/meteor/server/methods/createDirectMessage.ts at
+        // 08e13514, with createDirectRoom.ts at 03677ca2): the room is used only when the user
+        // asked for is one of its members.
+        const usernames = room.usernames ?? (await roomInfo(client, { roomId: room._id }))?.usernames;
+        const wanted = username.toLowerCase();
+        if (!usernames?.some((u) => u.toLowerCase() === wanted))
+            throw noSuchUser();
+        return { id: room._id, name: username, type: 'd', usernames };
     }
     catch (error) {
         if (error instanceof RocketChatError && error.errorType === 'error-invalid-user') {
-            throw new RoomError(`No user @${username} on the server: cannot open a direct message. Check the username.`);
+            throw noSuchUser();
         }
         if (error instanceof RocketChatError && error.errorType === 'error-not-allowed') {
             throw new RoomError(`This user may not open a direct message with @${username} (no create-d permission).`);
@@ -32837,9 +32908,6 @@ function withContent(draft, key) {
  */
 async function createOnce(client, message) {
     const sent = await sendWithId(client, message);
-    if (sent.duplicate && !sent.fetched) {
-        throw new Error(`A message with id ${message._id} exists but could not be read back; run the step again.`);
-    }
     // After a lost answer, what is there counts as this step's only if it says the same.
     const same = sent.message.msg === message.msg;
     return { message: sent.message, isNew: sent.duplicate ? sent.doubt && same : !sent.doubt || same };
@@ -33311,21 +33379,38 @@ async function postToWebhook(hook, message, options) {
         return outcome(response, hook, names);
     }
 }
+/**
+ * What each server version answers, and what it means:
+ * - success: 200 `{"success":true}`;
+ * - disabled integration: 503, `{"success":false,"error":"Service Unavailable"}` from 7.x
+ *   (apps/meteor/app/integrations/server/api/api.ts at 028925b2), the JSON string
+ *   `"Service Unavailable"` on 6.x (api.js at 00123e4d);
+ * - wrong id or token: 404 `{"success":false,"error":"Invalid integration id or token provided."}`
+ *   on 6.x; from 7.x the auth step throws outside the route's error handling, a bare 500
+ *   (inferred from the code, not observed);
+ * - refused message: 400 with the bare error text (no errorType);
+ * - no hook at that address (a wrong path, a proxy): 404 without Rocket.Chat's JSON.
+ */
 function outcome(response, hook, names) {
     const { status, text } = response;
-    let body;
+    let parsed;
     try {
-        body = JSON.parse(text);
+        parsed = JSON.parse(text);
     }
     catch {
-        body = undefined;
+        parsed = undefined;
     }
+    const body = parsed && typeof parsed === 'object'
+        ? parsed
+        : undefined;
     const ok = status >= 200 && status < 300;
     if (ok && body?.success === true)
         return;
     // Quoted, not trusted, and never with the hook's own token, which a proxy may echo back.
+    // 6.x answers some failures with a JSON string instead of an object.
     const secrets = webhookSecrets(hook.url.href);
-    const said = typeof body?.error === 'string' ? quoteAnswer(body.error, secrets) : '';
+    const raw = typeof parsed === 'string' ? parsed : typeof body?.error === 'string' ? body.error : '';
+    const said = raw ? quoteAnswer(raw, secrets) : '';
     const fail = (why) => new WebhookError(status, said, why);
     const page = htmlTitle(text, secrets);
     if (ok) {
@@ -33337,9 +33422,16 @@ function outcome(response, hook, names) {
     if (status === 503 && said === 'Service Unavailable') {
         throw fail(`The webhook's integration is disabled (HTTP 503). Enable it in Administration > Integrations.`);
     }
-    if (said === 'Invalid integration id or token provided.' || (status === 500 && !body)) {
+    if (said === 'Invalid integration id or token provided.' ||
+        (status === 500 && parsed === undefined)) {
         // 7.x and later fail in their auth middleware for a wrong id or token: a bare 500.
         throw fail(`The server at ${hook.server.host} does not accept this webhook (HTTP ${status}${said ? `: "${said}"` : ''}): its id or token is wrong, or the integration was deleted. Copy the URL again from Administration > Integrations.`);
+    }
+    if (status === 404 && parsed === undefined) {
+        throw fail(`Nothing at ${hook.server.host} answers as a Rocket.Chat incoming webhook (HTTP 404 without Rocket.Chat's JSON): check ${names.webhookUrl}, including any sub-path before /hooks/, against Administration > Integrations.`);
+    }
+    if (status === 503) {
+        throw fail(`The server at ${hook.server.host} is unavailable (HTTP 503${said ? `: "${said}"` : ''}). It is not sent again: the server may have posted it.`);
     }
     const explained = said === 'error-message-size-exceeded' ? tooLong(names) : EXPLAINED[said];
     throw fail(`${capital(WHAT)} refused the message (HTTP ${status}${said ? `: "${said}"` : ''})${explained ? `: ${explained}` : '.'}`);

@@ -53,6 +53,56 @@ describe('chat.update, chat.getMessage, chat.react', () => {
     ).toBe(400)
   })
 
+  it('blocks edits past the time limit, except for bots (bypass-time-limit-edit-and-delete)', async () => {
+    fake.setSetting('Message_AllowEditing_BlockEditInMinutes', 5)
+    fake.setPermission('edit-message', ['admin', 'owner', 'moderator', 'user'])
+    const old = fake.messages.get(mine._id)!
+    old.ts = new Date(Date.now() - 5 * 60_000 - 1000).toISOString()
+    const byUser = await post(
+      'chat.update',
+      { roomId: ROOM.general, msgId: mine._id, text: 'u' },
+      ci
+    )
+    expect(byUser.body).toEqual({
+      success: false,
+      error: 'Message editing is blocked [error-message-editing-blocked]',
+      errorType: 'error-message-editing-blocked',
+      details: { method: 'updateMessage' }
+    })
+    const byBot = await post('chat.update', { roomId: ROOM.general, msgId: mine._id, text: 'b' })
+    expect(byBot.status).toBe(200)
+    expect(fake.messages.get(mine._id)?.msg).toBe('b')
+    // Four whole minutes are still inside a five-minute window.
+    old.ts = new Date(Date.now() - 4 * 60_000 - 59_000).toISOString()
+    expect(
+      (await post('chat.update', { roomId: ROOM.general, msgId: mine._id, text: 'u2' }, ci)).status
+    ).toBe(200)
+  })
+
+  it('takes a text equal to the first attachment’s description as unchanged', async () => {
+    const withDescription = (
+      await send({
+        rid: ROOM.general,
+        msg: 'body',
+        attachments: [{ title: 't', description: 'described' }]
+      })
+    ).body.message
+    const same = await post('chat.update', {
+      roomId: ROOM.general,
+      msgId: withDescription._id,
+      text: 'described'
+    })
+    expect(same.status).toBe(200)
+    expect(same.body.message.msg).toBe('body')
+    expect(same.body.message.editedAt).toBeUndefined()
+    const unchanged = await post('chat.update', {
+      roomId: ROOM.general,
+      msgId: mine._id,
+      text: mine.msg
+    })
+    expect(unchanged.body.message.editedAt).toBeUndefined()
+  })
+
   it('fetches a message, {success:false} when missing, not-allowed without access', async () => {
     expect((await get(`chat.getMessage?msgId=${mine._id}`)).body).toEqual({
       message: mine,

@@ -1,6 +1,6 @@
 /** The fake Rocket.Chat server: chat.sendMessage (see helpers.ts). */
 import { beforeEach, describe, expect, it } from '@jest/globals'
-import { bot, ci, admin, alice, bob, ROOM, METEOR_ID, ISO_DATE } from './fixtures.js'
+import { bot, ci, admin, alice, bob, ROOM, METEOR_ID, ISO_DATE, type Json } from './fixtures.js'
 import { fake, post, send, start } from './helpers.js'
 
 describe('chat.sendMessage', () => {
@@ -78,6 +78,20 @@ describe('chat.sendMessage', () => {
       { url: 'https://ci.example/run/1' },
       { url: 'https://x.example/a', ignoreParse: true }
     ])
+  })
+
+  it('answers the same starred TypeError, storing nothing, when an app prevents a message', async () => {
+    fake.preventMessages((m: Json) => m.msg === 'blocked')
+    const res = await send({ _id: 'app-1', rid: ROOM.general, msg: 'blocked' })
+    expect(res.status).toBe(400)
+    expect(res.body).toEqual({
+      success: false,
+      error: "Cannot read properties of undefined (reading 'starred')"
+    })
+    expect(fake.messages.size).toBe(0)
+    expect((await send({ rid: ROOM.general, msg: 'allowed' })).status).toBe(200)
+    fake.preventMessages(false)
+    expect((await send({ _id: 'app-1', rid: ROOM.general, msg: 'blocked' })).status).toBe(200)
   })
 
   it('finds, mentions, channels and URLs', async () => {

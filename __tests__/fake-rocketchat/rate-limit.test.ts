@@ -33,6 +33,19 @@ describe('rate limiting', () => {
     expect((await get('rooms.get', ci)).headers.get('x-ratelimit-remaining')).toBe('9')
   })
 
+  it('counts per route pattern: every room and file of rooms.mediaConfirm shares one window', async () => {
+    await start({ rateLimit: { limit: 2, intervalMs: 60_000 } })
+    const confirm = (rid: string, fileId: string) =>
+      post(`rooms.mediaConfirm/${rid}/${fileId}`, {}, ci)
+    expect((await confirm(ROOM.general, 'a'.repeat(24))).headers.get('x-ratelimit-remaining')).toBe(
+      '1'
+    )
+    expect(
+      (await confirm(ROOM.releases, 'b'.repeat(24))).headers.get('x-ratelimit-remaining')
+    ).toBe('0')
+    expect((await confirm(ROOM.ciBuilds, 'c'.repeat(24))).status).toBe(429)
+  })
+
   it('counts calls that fail validation, and stays limited for the rest of the window', async () => {
     await start({ rateLimit: { limit: 2, intervalMs: 60_000 } })
     expect((await post('chat.sendMessage', {}, ci)).status).toBe(400)

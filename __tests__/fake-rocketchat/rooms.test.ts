@@ -94,6 +94,26 @@ describe('rooms and DMs', () => {
     })
   })
 
+  it('im.create with an unknown user answers the caller’s self-DM on a server that drops unknown names', async () => {
+    fake.setUnknownDmUsers('drop')
+    const res = await post('im.create', { username: 'nobody' })
+    expect(res.status).toBe(200)
+    expect(res.body).toEqual({
+      room: {
+        t: 'd',
+        rid: expect.stringMatching(METEOR_ID),
+        usernames: ['ci-bot'],
+        _id: res.body.room.rid
+      },
+      success: true
+    })
+    expect((await post('im.create', { username: 'nobody' })).body.room._id).toBe(res.body.room._id)
+    expect((await post('im.create', { username: 'bob' })).body.room.usernames).toEqual([
+      'bob',
+      'ci-bot'
+    ])
+  })
+
   it('a DM the bot is not in is not allowed', async () => {
     const rid = [alice.id, bob.id].sort().join('')
     fake.addRoom({

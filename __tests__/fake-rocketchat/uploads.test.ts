@@ -41,7 +41,7 @@ describe('uploads', () => {
     })
   })
 
-  it('rooms.mediaConfirm posts the file message once, for the uploader only', async () => {
+  it('rooms.mediaConfirm posts the file message for the uploader only', async () => {
     const fileId = (await upload(ROOM.general)).body.file._id
     expect(
       (await post(`rooms.mediaConfirm/${ROOM.general}/${fileId}`, { msg: 'x' }, ci)).body
@@ -82,8 +82,44 @@ describe('uploads', () => {
       ]
     })
     expect(fake.messagesIn(ROOM.general)).toHaveLength(1)
-    expect((await post(`rooms.mediaConfirm/${ROOM.general}/${fileId}`, {})).body.error).toBe(
-      '[invalid-file]'
-    )
+  })
+
+  it('a second rooms.mediaConfirm of one file posts it again and answers the first message', async () => {
+    const fileId = (await upload(ROOM.general)).body.file._id
+    const first = await post(`rooms.mediaConfirm/${ROOM.general}/${fileId}`, { msg: 'one' })
+    const second = await post(`rooms.mediaConfirm/${ROOM.general}/${fileId}`, { msg: 'two' })
+    expect(second.status).toBe(200)
+    expect(fake.messagesIn(ROOM.general).map((m) => m.msg)).toEqual(['one', 'two'])
+    // getMessageByFileIdAndUsername: a findOne by file id, so both answers name one message.
+    expect(second.body.message._id).toBe(first.body.message._id)
+  })
+
+  it('rooms.mediaConfirm accepts no client _id or other unknown key, and stores nothing', async () => {
+    const fileId = (await upload(ROOM.general)).body.file._id
+    const res = await post(`rooms.mediaConfirm/${ROOM.general}/${fileId}`, { _id: 'abc' })
+    expect(res.status).toBe(400)
+    expect(res.body).toEqual({ success: false, error: 'Match error: Unknown key in field _id' })
+    const typed = await post(`rooms.mediaConfirm/${ROOM.general}/${fileId}`, { groupable: 'x' })
+    expect(typed.body.error).toBe('Match error: Expected boolean, got string in field groupable')
+    expect(fake.messages.size).toBe(0)
+    expect(fake.uploads.get(fileId)).toMatchObject({ confirmed: false })
+  })
+
+  it('rooms.mediaConfirm answers a null message when an app prevents it', async () => {
+    const fileId = (await upload(ROOM.general)).body.file._id
+    fake.preventMessages(true)
+    const res = await post(`rooms.mediaConfirm/${ROOM.general}/${fileId}`, { msg: 'x' })
+    expect(res.status).toBe(200)
+    expect(res.body).toEqual({ message: null, success: true })
+    expect(fake.messages.size).toBe(0)
+  })
+
+  it('rooms.media refuses a file over FileUpload_MaxFileSize with a bare Meteor error', async () => {
+    fake.setSetting('FileUpload_MaxFileSize', 3)
+    expect((await upload(ROOM.general)).body).toEqual({
+      success: false,
+      error: '[error-file-too-large]',
+      errorType: 'error-file-too-large'
+    })
   })
 })

@@ -110,6 +110,12 @@ describe('incoming webhooks', () => {
     const disabled = await postJson({ text: 'x' }, SEED.integrations.disabled.path)
     expect(disabled.status).toBe(503)
     expect(disabled.body).toEqual({ success: false, error: 'Service Unavailable' })
+    fake.setVersion('6')
+    const disabled6 = await postJson({ text: 'x' }, SEED.integrations.disabled.path)
+    expect(disabled6.status).toBe(503)
+    expect(disabled6.headers.get('content-type')).toBe('application/json')
+    expect(disabled6.text).toBe('"Service Unavailable"')
+    fake.setVersion('8')
     const wrong = await postJson({ text: 'x' }, `/hooks/${hook.id}/wrong-token`)
     expect(wrong.status).toBe(500)
     expect(wrong.text).toBe('Internal Server Error')
@@ -121,6 +127,18 @@ describe('incoming webhooks', () => {
       error: 'Invalid integration id or token provided.'
     })
     expect(fake.messages.size).toBe(0)
+  })
+
+  it('checks the trimmed text against Message_MaxAllowedSize from 7.x, not at all on 6.x', async () => {
+    fake.setSetting('Message_MaxAllowedSize', 5)
+    expect((await postJson({ text: '  12345  ' })).status).toBe(200)
+    expect((await postJson({ text: '123456' })).body).toEqual({
+      success: false,
+      error: 'error-message-size-exceeded'
+    })
+    fake.setVersion('6')
+    expect((await postJson({ text: '123456789' })).status).toBe(200)
+    expect(fake.messagesIn(ROOM.ciBuilds).map((m: Json) => m.msg)).toEqual(['12345', '123456789'])
   })
 
   it('rate-limits hooks per URL even though the hook user is a bot', async () => {

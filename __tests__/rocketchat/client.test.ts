@@ -9,7 +9,7 @@ import { createServer, type AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { createProxy } from 'proxy'
 import { Agent, type Dispatcher } from 'undici'
-import { getMessage, sendMessageOnce } from '../../src/rocketchat/api.js'
+import { getMessage, MessageNotStoredError, sendMessageOnce } from '../../src/rocketchat/api.js'
 import { RocketChatClient, type ClientOptions } from '../../src/rocketchat/client.js'
 import { Deadline } from '../../src/rocketchat/deadline.js'
 import { DeadlineError, NetworkError, RocketChatError } from '../../src/rocketchat/errors.js'
@@ -458,14 +458,33 @@ describe('exactly once', () => {
     expect(storedWith('once: old server')).toHaveLength(1)
   })
 
-  it('counts a duplicate id as delivered even when the stored message cannot be fetched', async () => {
+  it('does not count a duplicate answer as delivered when the message cannot be read back', async () => {
     const { client } = makeClient(fake)
     const message = outgoing('once: cannot fetch')
     await sendMessageOnce(client, message)
     fake.inject({ route: 'chat.getMessage', kind: 'status', status: 500, times: 10 })
-    const again = await sendMessageOnce(client, message)
-    expect(again).toMatchObject({ _id: message._id, rid: 'GENERAL', msg: 'once: cannot fetch' })
+    const error = await sendMessageOnce(client, message).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(MessageNotStoredError)
+    expect((error as Error).message).toMatch(
+      /^The server may not have stored the message: chat.sendMessage answered "Cannot read properties of undefined \(reading 'starred'\)", .*whether the message \w+ exists could not be checked \(.*HTTP 500.*\)\. Look in the room/
+    )
     expect(storedWith('once: cannot fetch')).toHaveLength(1)
+  })
+
+  it('fails when an app on the server blocks the message: the duplicate answer with nothing stored', async () => {
+    const { client } = makeClient(fake)
+    fake.preventMessages((m: { msg?: string }) => m.msg === 'once: blocked')
+    try {
+      const message = outgoing('once: blocked')
+      const error = await sendMessageOnce(client, message).catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(MessageNotStoredError)
+      expect((error as Error).message).toBe(
+        `The server accepted the message but stored nothing: chat.sendMessage answered "Cannot read properties of undefined (reading 'starred')", its answer both to a message id that already exists and to a message that an app installed on the server (Administration > Apps) blocked, and no message ${message._id} exists. An app on the server may have blocked it.`
+      )
+      expect(storedWith('once: blocked')).toHaveLength(0)
+    } finally {
+      fake.preventMessages(false)
+    }
   })
 
   it('sends again when the check itself fails, and still stores it once', async () => {

@@ -234,6 +234,8 @@ describe('uploads.ts: posting files', () => {
   it('posts a file once when the answer to its confirmation is lost', async () => {
     const m = connect()
     const before = fake.messages.size
+    const from = fake.requests.length
+    // The fake, like the real server, posts the file again for a second confirmation.
     fake.inject({ route: 'rooms.mediaConfirm', kind: 'reset-after' })
     const messages = await uploadFiles(
       m.client,
@@ -241,9 +243,82 @@ describe('uploads.ts: posting files', () => {
       { roomId: GENERAL },
       m.log
     )
-    // The fake refuses a second confirmation, which says the first one landed.
-    expect(messages).toEqual([])
     expect(fake.messages.size).toBe(before + 1)
+    const stored = [...fake.messages.values()].at(-1) as Stored & { file: { _id: string } }
+    expect(messages).toEqual([expect.objectContaining({ _id: stored._id })])
+    expect(paths(fake, from).map((p) => p.replace(/[0-9a-f]{24}$/, ':file'))).toEqual([
+      `/api/v1/rooms.media/${GENERAL}`,
+      `/api/v1/rooms.mediaConfirm/${GENERAL}/:file`,
+      '/api/v1/chat.syncMessages'
+    ])
+  })
+
+  it('finds the file message of a lost confirmation on a 6.x server too', async () => {
+    const old = await startFakeRocketChat({ version: '6', rateLimit: false })
+    try {
+      old.inject({ route: 'rooms.mediaConfirm', kind: 'reset-after' })
+      const m = connect(old)
+      const [message] = await uploadFiles(
+        m.client,
+        { route: 'rooms.media', files: files.slice(0, 1) },
+        { roomId: GENERAL },
+        m.log
+      )
+      expect(old.messages.size).toBe(1)
+      expect(old.messages.get(message._id)).toBeDefined()
+    } finally {
+      await old.close()
+    }
+  })
+
+  it('confirms again when the lost confirmation did not post the file', async () => {
+    const m = connect()
+    const before = fake.messages.size
+    fake.inject({ route: 'rooms.mediaConfirm', kind: 'reset-before' })
+    const [message] = await uploadFiles(
+      m.client,
+      { route: 'rooms.media', files: files.slice(0, 1) },
+      { roomId: GENERAL },
+      m.log
+    )
+    expect(fake.messages.size).toBe(before + 1)
+    expect(fake.messages.get(message._id)).toBeDefined()
+  })
+
+  it('does not confirm again when whether the file was posted cannot be checked', async () => {
+    const m = connect()
+    const before = fake.messages.size
+    fake.inject({ route: 'rooms.mediaConfirm', kind: 'reset-after' })
+    fake.inject({ route: 'chat.syncMessages', kind: 'status', status: 500, times: 5 })
+    const error = await uploadFiles(
+      m.client,
+      { route: 'rooms.media', files: files.slice(0, 1) },
+      { roomId: GENERAL },
+      m.log
+    ).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(UploadError)
+    expect((error as Error).message).toMatch(
+      /^Could not upload "build.log": the answer to its confirmation was lost, and whether the server posted it could not be checked \(.*HTTP 500.*\)\. It is not confirmed again/
+    )
+    expect(fake.messages.size).toBe(before + 1)
+  })
+
+  it('fails when the server confirms the upload but stores no message (an app blocked it)', async () => {
+    const m = connect()
+    fake.preventMessages(true)
+    try {
+      const error = await uploadFiles(
+        m.client,
+        { route: 'rooms.media', files: files.slice(0, 1) },
+        { roomId: GENERAL },
+        m.log
+      ).catch((e: unknown) => e)
+      expect((error as Error).message).toBe(
+        'Could not upload "build.log": the server confirmed the upload but stored no message for it: an app installed on the server (Administration > Apps) may have blocked it.'
+      )
+    } finally {
+      fake.preventMessages(false)
+    }
   })
 
   it('retries an upload that failed on the way, sending the same bytes', async () => {

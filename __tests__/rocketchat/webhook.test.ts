@@ -155,6 +155,43 @@ describe('webhook.ts postToWebhook', () => {
     )
   })
 
+  it('explains a disabled integration on a 6.x server, which answers a JSON string', async () => {
+    const server = await startFakeRocketChat({ version: '6', rateLimit: false })
+    try {
+      const error = await failureOf(post(server.url + HOOKS.disabled.path, { text: 'x' }))
+      expect(error.message).toBe(
+        "The webhook's integration is disabled (HTTP 503). Enable it in Administration > Integrations."
+      )
+    } finally {
+      await server.close()
+    }
+  })
+
+  it.each([
+    [
+      'a 404 without JSON',
+      { status: 404, body: '404 Not Found', contentType: 'text/plain' },
+      /^Nothing at 127\.0\.0\.1:\d+ answers as a Rocket\.Chat incoming webhook \(HTTP 404 without Rocket\.Chat's JSON\): check the webhook URL, including any sub-path/
+    ],
+    [
+      'a 503 that is not a disabled integration',
+      { status: 503, body: 'upstream down', contentType: 'text/plain' },
+      /^The server at 127\.0\.0\.1:\d+ is unavailable \(HTTP 503\)\. It is not sent again: the server may have posted it\.$/
+    ],
+    [
+      'a 500 with Rocket.Chat JSON',
+      { status: 500, body: '{"success":false,"error":"boom"}', contentType: 'application/json' },
+      /^The incoming webhook refused the message \(HTTP 500: "boom"\)\.$/
+    ]
+  ])('explains %s', async (_what, answer, expected) => {
+    fake.inject({ route: 'hooks', kind: 'status', ...answer })
+    const error = await failureOf(
+      post(fake.url + HOOKS.default.path, { text: 'x' }, { retries: 0 })
+    )
+    expect(error).toBeInstanceOf(WebhookError)
+    expect(error.message).toMatch(expected)
+  })
+
   it.each([
     ['8', /does not accept this webhook \(HTTP 500\): its id or token is wrong/],
     ['6', /does not accept this webhook \(HTTP 404: "Invalid integration id or token provided."\)/]

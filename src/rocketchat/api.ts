@@ -52,20 +52,41 @@ export async function getMessage(
 
 /** What happened to a message sent with a client-chosen id. */
 export interface SendOutcome {
-  /** The stored message; when it exists but could not be fetched, what was sent. */
+  /** The stored message. */
   message: Message
   /** An attempt's outcome was unknown, so what is stored may come from an earlier attempt. */
   doubt: boolean
   /** The server refused the id as taken: a message with it was already there. */
   duplicate: boolean
-  /** False when the message is known to exist but could not be read back. */
-  fetched: boolean
+}
+
+/**
+ * The server accepted a message and stored nothing: its answer is the one for a taken id, but
+ * no message has the id. An app on the server (IPreMessageSentPrevent) blocked it, or something
+ * else in the server's sendMessage dropped it.
+ */
+export class MessageNotStoredError extends Error {
+  constructor(
+    readonly messageId: string,
+    serverError: string,
+    cause?: unknown
+  ) {
+    const answered = `chat.sendMessage answered "${serverError}", its answer both to a message id that already exists and to a message that an app installed on the server (Administration > Apps) blocked`
+    super(
+      cause
+        ? `The server may not have stored the message: ${answered}, and whether the message ${messageId} exists could not be checked (${cause instanceof Error ? cause.message : String(cause)}). Look in the room before running the workflow again.`
+        : `The server accepted the message but stored nothing: ${answered}, and no message ${messageId} exists. An app on the server may have blocked it.`,
+      { cause }
+    )
+    this.name = 'MessageNotStoredError'
+  }
 }
 
 /**
  * Sends a message with our own id, exactly once. An attempt whose outcome is unknown is
- * checked with chat.getMessage before sending again, and the server's answer to a duplicate
- * id (a TypeError about 'starred', storing nothing) means the message is already there.
+ * checked with chat.getMessage before sending again. The server's answer to a duplicate id (a
+ * TypeError about 'starred', storing nothing) counts as "already there" only when
+ * chat.getMessage then finds the message: an app that blocks a message gets the same answer.
  */
 export async function sendWithId(
   client: RocketChatClient,
@@ -88,11 +109,18 @@ export async function sendWithId(
         { checkDelivered: check }
       )
     )
-    return { message: stored, doubt, duplicate: false, fetched: true }
+    return { message: stored, doubt, duplicate: false }
   } catch (error) {
     if (!isDuplicateIdError(error)) throw error
-    const stored = await getMessage(client, message._id).catch(() => undefined)
-    return { message: stored ?? { ...fields }, doubt, duplicate: true, fetched: Boolean(stored) }
+    let stored: Message | undefined
+    try {
+      stored = await getMessage(client, message._id)
+    } catch (lookup) {
+      if (lookup instanceof DeadlineError) throw lookup
+      throw new MessageNotStoredError(message._id, error.serverError, lookup)
+    }
+    if (!stored) throw new MessageNotStoredError(message._id, error.serverError)
+    return { message: stored, doubt, duplicate: true }
   }
 }
 
@@ -133,17 +161,16 @@ export async function sendMessageOnce(
   client: RocketChatClient,
   message: OutgoingMessage
 ): Promise<Message> {
-  // A duplicate whose message cannot be fetched still counts as delivered: failing the step
-  // would make a re-run post it a second time.
   return (await sendWithId(client, message)).message
 }
 
 /**
  * The real server's answer when it stores nothing for a message: `sendMessage` returns
- * undefined (apps/meteor/app/lib/server/functions/sendMessage.ts) and the chat.sendMessage
- * route (apps/meteor/app/api/server/v1/chat.ts, 6.x-8.x) reads `.starred` of it.
+ * undefined for an id that exists and for a message an app prevents
+ * (apps/meteor/app/lib/server/functions/sendMessage.ts at 026bdc00), and the chat.sendMessage
+ * route (apps/meteor/app/api/server/v1/chat.ts at 78da2ffb, 6.x-8.x) reads `.starred` of it.
  */
-export function isDuplicateIdError(error: unknown): boolean {
+export function isDuplicateIdError(error: unknown): error is RocketChatError {
   return (
     error instanceof RocketChatError &&
     error.status === 400 &&

@@ -2,9 +2,9 @@ import { FormData, type Dispatcher } from 'undici'
 import { htmlTitle, snippet } from './answers.js'
 import { quoteAnswer } from './shown.js'
 import { seconds, type Deadline } from './deadline.js'
-import { DeadlineError, NetworkError, RocketChatError } from './errors.js'
+import { DeadlineError, NetworkError, RocketChatError, UnknownOutcomeError } from './errors.js'
 import { PLAIN_NAMES, type SettingNames } from './names.js'
-import { backoffMs, isRetryable, RateLimits, withAttempts } from './retry.js'
+import { backoffMs, header, isRetryable, RateLimits, withAttempts } from './retry.js'
 import { attempt, proxyOf, type RawResponse } from './transport.js'
 import type { Logger } from './types.js'
 
@@ -36,7 +36,8 @@ export interface CallOptions {
   anonymous?: boolean
   /**
    * For requests that change state: called when an attempt's outcome is unknown,
-   * before sending again. A non-undefined result means the first attempt did land.
+   * before sending again. A non-undefined result means the first attempt did land. A check
+   * that fails is followed by a resend, unless it throws UnknownOutcomeError.
    */
   checkDelivered?: () => Promise<unknown>
   /** Lowers the client's retries for this call (checks are tried less hard). */
@@ -54,6 +55,8 @@ export class RocketChatClient {
   private readonly backoffMs: number
 
   private proxyLogged = false
+  /** How far the server's clock is ahead of ours, from the Date header of its last answer. */
+  private clockSkewMs = 0
 
   /**
    * Set once the server's schema refused `previewUrls` (before 6.4): later requests of the
@@ -82,6 +85,11 @@ export class RocketChatClient {
     return this.call<T>('POST', endpoint, { ...options, body })
   }
 
+  /** The time on the server's clock (to the second), for queries by the server's timestamps. */
+  serverNow(): number {
+    return Date.now() + this.clockSkewMs
+  }
+
   /** Sends one request, retrying what is safe to retry, until it succeeds or the budget ends. */
   async call<T>(method: 'GET' | 'POST', endpoint: string, options: CallOptions = {}): Promise<T> {
     const { log } = this.options
@@ -92,6 +100,8 @@ export class RocketChatClient {
       let failure: NetworkError | RocketChatError
       try {
         const response = await this.send(method, endpoint, options)
+        const serverDate = Date.parse(header(response, 'date') ?? '')
+        if (Number.isFinite(serverDate)) this.clockSkewMs = serverDate - Date.now()
         this.rateLimits.track(endpoint, response)
         if (response.status === 429) {
           if (retries === 0) throw this.rateLimitedWithoutRetries(endpoint, response)
@@ -136,7 +146,7 @@ export class RocketChatClient {
     try {
       return await checkDelivered()
     } catch (error) {
-      if (error instanceof DeadlineError) throw error
+      if (error instanceof DeadlineError || error instanceof UnknownOutcomeError) throw error
       log.info(
         `Could not check (${error instanceof Error ? error.message : String(error)}); sending again is safe, the server refuses a second message with the same id.`
       )

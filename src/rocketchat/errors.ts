@@ -42,3 +42,14 @@ export class DeadlineError extends Error {
     this.name = 'DeadlineError'
   }
 }
+
+/**
+ * An attempt's outcome is unknown and the check that would tell could not answer, for a request
+ * that sending again could repeat (a file confirmation): the client stops instead of resending.
+ */
+export class UnknownOutcomeError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'UnknownOutcomeError'
+  }
+}

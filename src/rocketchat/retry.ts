@@ -50,8 +50,9 @@ export function rateLimitWait(response: RawResponse, now = Date.now()): number {
 
 /**
  * The server counts calls per route pattern, not per URL (a limiter rule per route,
- * `getFullRouteName` in apps/meteor/app/api/server/api.ts), so windows are kept the same way:
- * the path parameters of `rooms.mediaConfirm/<rid>/<fileId>` share one window.
+ * `getFullRouteName` in apps/meteor/app/api/server/ApiClass.ts at 019378e3), so windows are
+ * kept the same way: the path parameters of `rooms.mediaConfirm/<rid>/<fileId>` share one
+ * window. Webhooks are the exception (a rule per hook URL), and keep their own windows.
  */
 export function routePattern(endpoint: string): string {
   const [route, ...params] = endpoint.split('/')

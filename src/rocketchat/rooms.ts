@@ -80,14 +80,23 @@ async function fallback(
 }
 
 async function resolveDirect(client: RocketChatClient, username: string): Promise<ResolvedRoom> {
+  const noSuchUser = (): RoomError =>
+    new RoomError(
+      `No user @${username} on the server: cannot open a direct message. Check the username.`
+    )
   try {
     const room = await openDirect(client, username)
-    return { id: room._id, name: username, type: 'd', usernames: room.usernames }
+    // Some versions leave an unknown name out of the members instead of refusing it, and
+    // answer the caller's own DM (apps/meteor/server/methods/createDirectMessage.ts at
+    // 08e13514, with createDirectRoom.ts at 03677ca2): the room is used only when the user
+    // asked for is one of its members.
+    const usernames = room.usernames ?? (await roomInfo(client, { roomId: room._id }))?.usernames
+    const wanted = username.toLowerCase()
+    if (!usernames?.some((u) => u.toLowerCase() === wanted)) throw noSuchUser()
+    return { id: room._id, name: username, type: 'd', usernames }
   } catch (error) {
     if (error instanceof RocketChatError && error.errorType === 'error-invalid-user') {
-      throw new RoomError(
-        `No user @${username} on the server: cannot open a direct message. Check the username.`
-      )
+      throw noSuchUser()
     }
     if (error instanceof RocketChatError && error.errorType === 'error-not-allowed') {
       throw new RoomError(

@@ -24,6 +24,9 @@ export interface Message {
   tshow?: boolean
   u?: { _id: string; username: string; name?: string }
   attachments?: Record<string, unknown>[]
+  /** A file message's file, and (with its thumbnail) all of them. */
+  file?: { _id: string; name?: string }
+  files?: { _id: string; name?: string }[]
 }
 
 /** The body of `chat.sendMessage`'s `message`. */

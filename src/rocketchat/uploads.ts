@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { FormData } from 'undici'
 import { publicSetting } from './api.js'
 import type { RocketChatClient } from './client.js'
-import { DeadlineError, RocketChatError } from './errors.js'
+import { DeadlineError, RocketChatError, UnknownOutcomeError } from './errors.js'
 import { oneLine, quoted } from './shown.js'
 import type { Logger, Message } from './types.js'
 
@@ -118,9 +118,8 @@ export async function planUploads(
 }
 
 /**
- * Posts each file as its own message, in order, and returns those messages. A file message
- * whose answer was lost may be posted again when retried: the server picks its id, so, unlike
- * a text message, it cannot be recognised.
+ * Posts each file as its own message, in order, and returns those messages, each exactly once:
+ * a confirmation whose answer was lost is looked for in the room before it is sent again.
  */
 export async function uploadFiles(
   client: RocketChatClient,
@@ -134,7 +133,7 @@ export async function uploadFiles(
     log.info(
       `Uploading ${quoted(file.shown)} (${megabytes(file.size)}) ${target.tmid ? `into the thread ${oneLine(target.tmid, 100)}` : 'into the room'}.`
     )
-    let message: Message | undefined
+    let message: Message
     try {
       message = await upload(client, route, file, target).catch((error: unknown) => {
         // The version was hidden or wrong: the server is older than rooms.media.
@@ -147,7 +146,7 @@ export async function uploadFiles(
     } catch (error) {
       throw new UploadError(file, error)
     }
-    if (message) posted.push(message)
+    posted.push(message)
   }
   return posted
 }
@@ -157,7 +156,7 @@ function upload(
   route: UploadRoute,
   file: LocalFile,
   target: UploadTarget
-): Promise<Message | undefined> {
+): Promise<Message> {
   return route === 'rooms.upload'
     ? uploadInOneCall(client, file, target)
     : uploadAndConfirm(client, file, target)
@@ -167,33 +166,68 @@ async function uploadAndConfirm(
   client: RocketChatClient,
   file: LocalFile,
   target: UploadTarget
-): Promise<Message | undefined> {
+): Promise<Message> {
   const room = encodeURIComponent(target.roomId)
   // A temporary upload that is never confirmed expires after a day, so retrying is harmless.
   const { file: uploaded } = await client.post<{ file: { _id: string } }>(
     `rooms.media/${room}`,
     await formWith(file)
   )
-  let doubt = false
-  try {
-    const { message } = await client.post<{ message: Message }>(
-      `rooms.mediaConfirm/${room}/${encodeURIComponent(uploaded._id)}`,
-      { ...look(target), ...(target.tmid && { tmid: target.tmid }) },
-      {
-        // The message cannot be looked up (the server picks its id): remember the doubt, resend.
-        checkDelivered: async () => {
-          doubt = true
-          return undefined
-        }
-      }
+  // A confirmation is not idempotent: the server posts the file again for each one, and takes
+  // no message id of ours (rooms.mediaConfirm in apps/meteor/server/api/v1/rooms.ts at
+  // 04f79fdd; sendFileMessage's closed msgData pattern, apps/meteor/app/file-upload/server/
+  // methods/sendFileMessage.ts at 0085ab5e). So a lost answer is settled by looking for the
+  // file's message in the room; it is confirmed again only when that finds nothing.
+  const since = client.serverNow() - LOOKUP_MARGIN_MS
+  const { message } = await client.post<{ message: Message | null }>(
+    `rooms.mediaConfirm/${room}/${encodeURIComponent(uploaded._id)}`,
+    { ...look(target), ...(target.tmid && { tmid: target.tmid }) },
+    { checkDelivered: () => fileMessageSince(client, target.roomId, uploaded._id, since) }
+  )
+  // The route answers `message: null` when sendMessage stored nothing (inferred from the route
+  // reading the message back by file id): an app on the server blocked it.
+  if (!message) {
+    throw new Error(
+      'the server confirmed the upload but stored no message for it: an app installed on the server (Administration > Apps) may have blocked it.'
     )
-    return message
+  }
+  return message
+}
+
+// The Date header the margin is measured on has whole seconds, and the server stamps the
+// message while it handles the confirmation: a minute covers both, and the room's traffic
+// in that minute is a small read.
+const LOOKUP_MARGIN_MS = 60_000
+
+/**
+ * The file's message, as the confirmation would have answered it, when an earlier attempt
+ * posted it; undefined when it is not there. No endpoint finds a message by file id, so the
+ * room's recent messages are read (chat.syncMessages: one route for every room type, on 6.x
+ * to 8.x) and matched on `file._id`. When that cannot be read the outcome stays unknown, and
+ * confirming again could post the file twice: the upload fails instead.
+ */
+async function fileMessageSince(
+  client: RocketChatClient,
+  roomId: string,
+  fileId: string,
+  since: number
+): Promise<{ message: Message } | undefined> {
+  try {
+    const { result } = await client.get<{ result?: { updated?: Message[] } }>(
+      'chat.syncMessages',
+      { roomId, lastUpdate: new Date(since).toISOString() },
+      { retries: 1 }
+    )
+    const message = (result?.updated ?? []).find(
+      (m) => m.file?._id === fileId || m.files?.some((f) => f._id === fileId)
+    )
+    return message && { message }
   } catch (error) {
-    // A server that refuses to confirm an upload twice is saying the lost attempt landed.
-    if (doubt && error instanceof RocketChatError && error.errorType === 'invalid-file') {
-      return undefined
-    }
-    throw error
+    if (error instanceof DeadlineError) throw error
+    throw new UnknownOutcomeError(
+      `the answer to its confirmation was lost, and whether the server posted it could not be checked (${error instanceof Error ? error.message : String(error)}). It is not confirmed again, so that it is not posted twice: look in the room before running the workflow again.`,
+      { cause: error }
+    )
   }
 }
 

@@ -185,19 +185,38 @@ export async function postToWebhook(
   }
 }
 
+/**
+ * What each server version answers, and what it means:
+ * - success: 200 `{"success":true}`;
+ * - disabled integration: 503, `{"success":false,"error":"Service Unavailable"}` from 7.x
+ *   (apps/meteor/app/integrations/server/api/api.ts at 028925b2), the JSON string
+ *   `"Service Unavailable"` on 6.x (api.js at 00123e4d);
+ * - wrong id or token: 404 `{"success":false,"error":"Invalid integration id or token provided."}`
+ *   on 6.x; from 7.x the auth step throws outside the route's error handling, a bare 500
+ *   (inferred from the code, not observed);
+ * - refused message: 400 with the bare error text (no errorType);
+ * - no hook at that address (a wrong path, a proxy): 404 without Rocket.Chat's JSON.
+ */
 function outcome(response: RawResponse, hook: Webhook, names: SettingNames): void {
   const { status, text } = response
-  let body: { success?: unknown; error?: unknown } | undefined
+  let parsed: unknown
   try {
-    body = JSON.parse(text) as typeof body
+    parsed = JSON.parse(text)
   } catch {
-    body = undefined
+    parsed = undefined
   }
+  const body =
+    parsed && typeof parsed === 'object'
+      ? (parsed as { success?: unknown; error?: unknown })
+      : undefined
   const ok = status >= 200 && status < 300
   if (ok && body?.success === true) return
   // Quoted, not trusted, and never with the hook's own token, which a proxy may echo back.
+  // 6.x answers some failures with a JSON string instead of an object.
   const secrets = webhookSecrets(hook.url.href)
-  const said = typeof body?.error === 'string' ? quoteAnswer(body.error, secrets) : ''
+  const raw =
+    typeof parsed === 'string' ? parsed : typeof body?.error === 'string' ? body.error : ''
+  const said = raw ? quoteAnswer(raw, secrets) : ''
   const fail = (why: string): WebhookError => new WebhookError(status, said, why)
   const page = htmlTitle(text, secrets)
   if (ok) {
@@ -215,10 +234,23 @@ function outcome(response: RawResponse, hook: Webhook, names: SettingNames): voi
       `The webhook's integration is disabled (HTTP 503). Enable it in Administration > Integrations.`
     )
   }
-  if (said === 'Invalid integration id or token provided.' || (status === 500 && !body)) {
+  if (
+    said === 'Invalid integration id or token provided.' ||
+    (status === 500 && parsed === undefined)
+  ) {
     // 7.x and later fail in their auth middleware for a wrong id or token: a bare 500.
     throw fail(
       `The server at ${hook.server.host} does not accept this webhook (HTTP ${status}${said ? `: "${said}"` : ''}): its id or token is wrong, or the integration was deleted. Copy the URL again from Administration > Integrations.`
+    )
+  }
+  if (status === 404 && parsed === undefined) {
+    throw fail(
+      `Nothing at ${hook.server.host} answers as a Rocket.Chat incoming webhook (HTTP 404 without Rocket.Chat's JSON): check ${names.webhookUrl}, including any sub-path before /hooks/, against Administration > Integrations.`
+    )
+  }
+  if (status === 503) {
+    throw fail(
+      `The server at ${hook.server.host} is unavailable (HTTP 503${said ? `: "${said}"` : ''}). It is not sent again: the server may have posted it.`
     )
   }
   const explained = said === 'error-message-size-exceeded' ? tooLong(names) : EXPLAINED[said]

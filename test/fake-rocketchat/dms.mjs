@@ -5,6 +5,11 @@
  * Sources (RocketChat/Rocket.Chat): `apps/meteor/server/meteor-methods/messages/createDirectMessage.ts`
  * at 1d09fcc5 (errors and their details) and `apps/meteor/app/lib/server/functions/createDirectRoom.ts`
  * at 03677ca2 (1:1 id = the two user ids sorted and concatenated; group DMs get a random id).
+ * Unknown usernames: the 6.x method (the one importing the federation `addUser`) and develop at
+ * 1d09fcc5 throw `error-invalid-user`; `apps/meteor/server/methods/createDirectMessage.ts` at
+ * 08e13514 passes the names on unchecked and `createDirectRoom` drops those `Users.findUsersByUsernames`
+ * does not find, so the caller gets its own self-DM with 200 (`world.unknownDmUsers = 'drop'`).
+ * Which releases carry that version is inferred (7.x), not read from release tags.
  */
 import { meteorError } from './errors.mjs'
 import { hasPermission } from './permissions.mjs'
@@ -69,9 +74,11 @@ export function createDirectMessage(world, me, usernames, excludeSelf) {
     .filter((name) => name !== me.username)
     .map((name) => {
       const to = findUserByUsername(world, name)
-      if (!to) throw meteorError('error-invalid-user', 'Invalid user', details)
+      if (!to && world.unknownDmUsers === 'refuse')
+        throw meteorError('error-invalid-user', 'Invalid user', details)
       return to
     })
+    .filter(/** @returns {to is User} */ (to) => to !== undefined)
   const members = excludeSelf ? others : [me, ...others]
   if (members.length === 0) throw meteorError('error-invalid-user', 'Invalid user', details)
   if (!hasPermission(world, me, 'create-d') && !findDirectRoom(world, members)) {

@@ -75,6 +75,18 @@ export function createHandle(state, server, sockets, timers) {
     setPermission(permission, roles) {
       world.permissions[permission] = [...roles]
     },
+    /**
+     * Plays an app that prevents messages (`IPreMessageSentPrevent`): true blocks every message,
+     * a predicate the messages it returns true for, false none.
+     * @param {boolean | ((message: any) => boolean)} prevents
+     */
+    preventMessages(prevents) {
+      world.appPrevents = prevents
+    },
+    /** im.create with an unknown username: 'refuse' or 'drop' (self-DM). @param {'refuse'|'drop'} mode */
+    setUnknownDmUsers(mode) {
+      world.unknownDmUsers = mode
+    },
     /** Forgets all rate-limit counters; windows restart now. */
     resetRateLimits() {
       state.limiter.reset()

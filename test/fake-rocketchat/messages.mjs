@@ -136,8 +136,10 @@ export function enrichMessage(world, message, previewUrls) {
 }
 
 /**
- * Validates, prepares and inserts a message. Returns undefined (and changes nothing) when the
- * client-chosen `_id` already exists, exactly as the real function does.
+ * Validates, prepares and inserts a message. Returns undefined (and changes nothing) when an app
+ * prevents the message or the client-chosen `_id` already exists, exactly as the real function
+ * does: `apps/meteor/app/lib/server/functions/sendMessage.ts` at 026bdc00 returns before storing
+ * when `IPreMessageSentPrevent` says so, before the URL parsing and the duplicate check.
  * @param {World} world
  * @param {User} user
  * @param {Message} message
@@ -154,6 +156,8 @@ export function storeMessage(world, user, message, room, previewUrls, emit) {
   message.rid = room._id
   if (typeof message.msg !== 'string') message.msg = ''
   if (message.tshow !== true) delete message.tshow
+  const prevents = world.appPrevents
+  if (typeof prevents === 'function' ? prevents(message) : prevents) return undefined
   enrichMessage(world, message, previewUrls)
   if (message._id && world.messages.has(message._id)) return undefined
   message._id ??= randomId()

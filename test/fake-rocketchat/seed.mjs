@@ -239,7 +239,11 @@ export const PUBLIC_SETTINGS = [
   'Site_Url'
 ]
 
-/** Default role grants of the permissions the modelled endpoints consult. */
+/**
+ * Default role grants of the permissions the modelled endpoints consult;
+ * `bypass-time-limit-edit-and-delete` as `apps/meteor/app/authorization/server/constant/permissions.ts`
+ * at 014c0860 grants it.
+ */
 export const PERMISSIONS = {
   'message-impersonate': ['bot', 'app'],
   'api-bypass-rate-limit': ['admin', 'bot', 'app'],
@@ -248,6 +252,7 @@ export const PERMISSIONS = {
   'create-d': ['admin', 'user', 'bot', 'app', 'livechat-agent'],
   'post-readonly': ['admin', 'owner', 'moderator'],
   'edit-message': ['admin', 'owner', 'moderator'],
+  'bypass-time-limit-edit-and-delete': ['bot', 'app'],
   'view-statistics': ['admin']
 }
 

@@ -11,7 +11,6 @@ import { meteorError, plainError } from './errors.mjs'
 import { validateRoomMessagePermissions } from './permissions.mjs'
 import { storeMessage } from './messages.mjs'
 import { isoNow } from './helpers.mjs'
-import { isSix } from './versions.mjs'
 
 /** @typedef {import('./types.mjs').AuthedCtx} AuthedCtx */
 /** @typedef {import('./state.mjs').Message} Message */
@@ -21,7 +20,7 @@ import { isSix } from './versions.mjs'
  * @param {AuthedCtx} ctx
  * @param {Message} message
  * @param {unknown} previewUrls
- * @returns {Message}
+ * @returns {Message|undefined}
  */
 export function executeSendMessage(ctx, message, previewUrls) {
   const { world, user, version } = ctx
@@ -62,16 +61,9 @@ export function executeSendMessage(ctx, message, previewUrls) {
       details
     )
   }
-  const stored = storeMessage(world, user, message, room, previewUrls, ctx.emit)
-  // normalizeMessagesForUser([undefined]) reads `.starred` of undefined: Node >= 16.9 wording on 7.x+.
-  if (!stored) {
-    throw plainError(
-      isSix(version)
-        ? "Cannot read property 'starred' of undefined"
-        : "Cannot read properties of undefined (reading 'starred')"
-    )
-  }
-  return stored
+  // Undefined when nothing was stored (an app prevented it, or the `_id` exists): each route
+  // answers that its own way.
+  return storeMessage(world, user, message, room, previewUrls, ctx.emit)
 }
 
 /**

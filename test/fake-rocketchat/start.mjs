@@ -25,7 +25,8 @@ export async function startFakeRocketChat(options = {}) {
     tls,
     rateLimit,
     settings = {},
-    seed = true
+    seed = true,
+    unknownDmUsers = 'refuse'
   } = options
   assertVersion(version)
   const world = createWorld()
@@ -35,6 +36,7 @@ export async function startFakeRocketChat(options = {}) {
     world.settings.API_Enable_Rate_Limiter_Limit_Time_Default = rateLimit.intervalMs
   }
   Object.assign(world.settings, settings)
+  world.unknownDmUsers = unknownDmUsers
 
   /** @type {Set<NodeJS.Timeout>} */
   const timers = new Set()

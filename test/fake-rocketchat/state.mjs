@@ -133,7 +133,20 @@ export function createWorld() {
     settings: { ...DEFAULT_SETTINGS },
     /** @type {Record<string, string[]>} */
     permissions: structuredClone(PERMISSIONS),
-    emoji: new Set(EMOJI)
+    emoji: new Set(EMOJI),
+    /**
+     * Plays an installed app that implements `IPreMessageSentPrevent`: true (or a predicate that
+     * returns true for a message) makes `sendMessage()` store nothing and return undefined.
+     * @type {boolean | ((message: Message) => boolean)}
+     */
+    appPrevents: false,
+    /**
+     * What `createDirectMessage` does with a username that does not exist: `'refuse'`
+     * (`error-invalid-user`, 6.x and develop) or `'drop'` (left out of the members, so the caller
+     * gets its own self-DM with 200; the generation in between, inferred to be 7.x).
+     * @type {'refuse'|'drop'}
+     */
+    unknownDmUsers: 'refuse'
   }
 }
 

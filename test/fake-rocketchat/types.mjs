@@ -17,6 +17,8 @@
  * @property {{limit: number, intervalMs: number}|false} [rateLimit] default API limiter, default 10 / 60000 ms
  * @property {Record<string, unknown>} [settings] overrides of server settings (see seed.mjs DEFAULT_SETTINGS)
  * @property {boolean} [seed] load the default world from seed.mjs (default true)
+ * @property {'refuse'|'drop'} [unknownDmUsers] im.create with a username that does not exist:
+ *   'refuse' (default: `error-invalid-user`, 6.x and develop) or 'drop' (the caller's self-DM, 200)
  */
 
 /**

@@ -14,6 +14,7 @@ import { enrichMessage, storeMessage } from '../messages.mjs'
 import { executeSendMessage } from '../send-message.mjs'
 import { buildWebhookMessage, resolveTarget } from '../targets.mjs'
 import { ensureArray, isoNow } from '../helpers.mjs'
+import { isSix } from '../versions.mjs'
 
 /** @typedef {import('../types.mjs').AuthedCtx} AuthedCtx */
 /** @typedef {import('../types.mjs').RouteDef} RouteDef */
@@ -60,7 +61,18 @@ function chatSendMessage(ctx) {
   if (message.t && SYSTEM_MESSAGE_TYPES.has(message.t)) {
     throw plainError("Cannot send system messages using 'chat.sendMessage'")
   }
-  return { message: executeSendMessage(ctx, message, ctx.body.previewUrls) }
+  const stored = executeSendMessage(ctx, message, ctx.body.previewUrls)
+  // The route passes sendMessage's result to normalizeMessagesForUser, which reads `.starred` of
+  // undefined when nothing was stored (duplicate `_id` or an app's IPreMessageSentPrevent): the
+  // wording is Node's, older on 6.x (Node 14).
+  if (!stored) {
+    throw plainError(
+      isSix(ctx.version)
+        ? "Cannot read property 'starred' of undefined"
+        : "Cannot read properties of undefined (reading 'starred')"
+    )
+  }
+  return { message: stored }
 }
 
 /** chat.postMessage. @param {AuthedCtx} ctx */
@@ -115,7 +127,11 @@ function chatUpdate(ctx) {
     throw failure('The room id provided does not match where the message is from.')
   if ('content' in body && message.t !== 'e2e')
     throw failure('Only encrypted messages can have content updated.')
-  if (message.msg === body.text && !body.previewUrls && !body.customFields) return { message }
+  // executeUpdateMessage (`apps/meteor/app/lib/server/methods/updateMessage.ts` at 4319a717; the
+  // same comparison at 0042af9e, 6.x): "unchanged" compares the first attachment's description,
+  // when there is one, instead of msg, and answers the stored message untouched.
+  const current = message.attachments?.[0]?.description ?? message.msg
+  if (current === body.text && !body.previewUrls && !body.customFields) return { message }
   const editOwn = world.settings.Message_AllowEditing && message.u?._id === user._id
   if (!hasPermission(world, user, 'edit-message') && !editOwn) {
     throw meteorError('error-action-not-allowed', 'Message editing not allowed', {
@@ -125,8 +141,9 @@ function chatUpdate(ctx) {
   }
   checkEditWindow(world, message, user)
   validateRoomMessagePermissions(world, /** @type {Room} */ (world.rooms.get(message.rid)), user)
-  // The status is what the e2e chat.ts at 00b56645 expects; no such check was read in the server
-  // source, so the text is the fake's own (inferred).
+  // The status is what the e2e chat.ts at 00b56645 expects; neither updateMessage.ts (0042af9e,
+  // 4319a717) nor the route has such a check, so where it comes from, and its text, are the
+  // fake's own (inferred).
   if (typeof body.text === 'string' && !body.text.trim())
     throw meteorError('error-invalid-message', 'Invalid message')
   if (body.customFields && !world.settings.Message_CustomFields_Enabled)
@@ -143,12 +160,16 @@ function chatUpdate(ctx) {
   return { message }
 }
 
-/** @param {World} world @param {Message} message @param {User} user */
+/**
+ * The editing time limit of `updateMessage.ts` at 4319a717: whole minutes since `ts`, blocked from
+ * the limit on, unless the user has bypass-time-limit-edit-and-delete (bot and app by default).
+ * @param {World} world @param {Message} message @param {User} user
+ */
 function checkEditWindow(world, message, user) {
   const minutes = world.settings.Message_AllowEditing_BlockEditInMinutes
   if (!minutes || hasPermission(world, user, 'bypass-time-limit-edit-and-delete')) return
-  const age = (Date.now() - new Date(message.ts).getTime()) / 60_000
-  if (age > minutes) {
+  const age = Math.floor((Date.now() - new Date(message.ts).getTime()) / 60_000)
+  if (age >= minutes) {
     throw meteorError('error-message-editing-blocked', 'Message editing is blocked', {
       method: 'updateMessage'
     })

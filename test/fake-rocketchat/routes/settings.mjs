@@ -7,6 +7,7 @@
  */
 import { PUBLIC_SETTINGS } from '../seed.mjs'
 import { failure } from '../errors.mjs'
+import { isSix } from '../versions.mjs'
 
 /** @typedef {import('../types.mjs').Ctx} Ctx */
 /** @typedef {import('../types.mjs').RouteDef} RouteDef */
@@ -15,7 +16,7 @@ import { failure } from '../errors.mjs'
 function settingsPublic(ctx) {
   const { world, query, version } = ctx
   let ids = PUBLIC_SETTINGS
-  if (version === '6' && query.query) {
+  if (isSix(version) && query.query) {
     const filter = parseLegacyQuery(query.query)
     const wanted =
       typeof filter?._id === 'string' ? [filter._id] : (filter?._id?.$in ?? PUBLIC_SETTINGS)

@@ -2,14 +2,18 @@
 /**
  * rooms.media, rooms.mediaConfirm and (6.x only) rooms.upload.
  *
- * Sources (RocketChat/Rocket.Chat): `apps/meteor/server/api/v1/rooms.ts` at 04f79fdd; rooms.upload is
- * declared by npm `@rocket.chat/rest-typings` 6.13.1 and gone from 8.0.0 (EmbeddedChat issues
- * #1069 and #1173). `error-file-too-large` for an over-size rooms.media upload is inferred. A second
- * confirm of the same file answers `invalid-file` here; the real lookup
- * (`packages/models/src/models/BaseUploadModel.ts`, commit not recorded) has no "already confirmed"
- * condition, so a real server posts the file again (not modelled).
+ * Sources (RocketChat/Rocket.Chat): `apps/meteor/server/api/v1/rooms.ts` at 04f79fdd (the confirm:
+ * the upload is found by id, user and room with no "already confirmed" condition, so a second
+ * confirm of the same file posts a second message and answers 200; the answer's message is
+ * `Messages.getMessageByFileIdAndUsername`, a `findOne` by `file._id` and user, null when an app
+ * prevented the message); `apps/meteor/app/file-upload/server/methods/sendFileMessage.ts` at
+ * 0085ab5e (`msgData` is checked against a closed pattern: no client `_id`);
+ * `apps/meteor/app/api/server/lib/getUploadFormData.ts` at aa405742 (an over-size file:
+ * `MeteorError('error-file-too-large')`, no reason). rooms.upload is declared by npm
+ * `@rocket.chat/rest-typings` 6.13.1 and gone from 8.0.0 (EmbeddedChat issues #1069 and #1173).
  */
 import { forbidden, meteorError, plainError } from '../errors.mjs'
+import { matchError, typeName } from '../attachments.mjs'
 import { canAccessRoom } from '../permissions.mjs'
 import { executeSendMessage } from '../send-message.mjs'
 import { isoNow, objectId, removeNullish } from '../helpers.mjs'
@@ -46,9 +50,7 @@ async function acceptUpload(ctx, rid) {
   if (!file || typeof file === 'string')
     throw meteorError('error-no-file-uploaded', 'No file was uploaded')
   const max = world.settings.FileUpload_MaxFileSize
-  if (max >= 0 && file.size > max) {
-    throw meteorError('error-file-too-large', `File size exceeds allowed size of ${max} bytes`)
-  }
+  if (max >= 0 && file.size > max) throw meteorError('error-file-too-large')
   const _id = objectId()
   /** @type {Upload} */
   const upload = {
@@ -110,22 +112,53 @@ function fileMessageFields(upload, description) {
   return { file, files: [file], attachments: [attachment] }
 }
 
+/** `sendFileMessage`'s `check(msgData, Match.Maybe({...}))`: these keys and no others. */
+const MSG_DATA = {
+  avatar: 'string',
+  emoji: 'string',
+  alias: 'string',
+  groupable: 'boolean',
+  msg: 'string',
+  tmid: 'string',
+  customFields: 'string',
+  t: 'string',
+  content: 'object'
+}
+
+/**
+ * Meteor's check of a closed object pattern: an unknown key (a client `_id` too) or a wrong type
+ * fails before anything is stored.
+ * @param {Record<string, any>} msgData
+ */
+function checkMsgData(msgData) {
+  for (const [key, value] of Object.entries(msgData)) {
+    const type = MSG_DATA[/** @type {keyof typeof MSG_DATA} */ (key)]
+    if (!type) throw matchError(`Unknown key in field ${key}`, false)
+    if (value !== undefined && typeName(value) !== type)
+      throw matchError(`Expected ${type}, got ${typeName(value)} in field ${key}`, false)
+  }
+}
+
 /**
  * Turns a stored upload into a message via executeSendMessage (threads, permissions, size).
+ * Returns undefined when nothing was stored (an app prevented it).
  * @param {AuthedCtx} ctx
  * @param {Upload} upload
- * @param {Record<string, any>} fields msg, description, tmid, alias, avatar, emoji, groupable, customFields
+ * @param {Record<string, any>} fields description, fileName, fileContent for the upload, the rest is msgData
  */
 function sendFileMessage(ctx, upload, fields) {
   const { world } = ctx
-  const description = fields.description
+  const { description, fileName, fileContent, ...msgData } = fields
+  void fileName
+  void fileContent
+  checkMsgData(msgData)
   if (
     typeof description === 'string' &&
     description.length > world.settings.Message_MaxAllowedSize
   ) {
     throw meteorError('error-message-size-exceeded')
   }
-  let customFields = fields.customFields
+  let customFields = msgData.customFields
   if (typeof customFields === 'string') {
     try {
       customFields = JSON.parse(customFields)
@@ -135,18 +168,31 @@ function sendFileMessage(ctx, upload, fields) {
   }
   const message = removeNullish({
     rid: upload.rid,
-    msg: fields.msg ?? '',
+    msg: msgData.msg ?? '',
     ...fileMessageFields(upload, description),
-    tmid: fields.tmid || undefined,
-    alias: fields.alias,
-    avatar: fields.avatar,
-    emoji: fields.emoji,
-    groupable: fields.groupable,
+    tmid: msgData.tmid || undefined,
+    alias: msgData.alias,
+    avatar: msgData.avatar,
+    emoji: msgData.emoji,
+    groupable: msgData.groupable ?? false,
     customFields
   })
-  const stored = executeSendMessage(ctx, message, undefined)
+  executeSendMessage(ctx, message, undefined)
   upload.confirmed = true
-  return stored
+  return fileMessageOf(ctx, upload)
+}
+
+/**
+ * `Messages.getMessageByFileIdAndUsername`: the first message with this file by this user, or
+ * null (the real `findOne` picks one; the first stored is assumed, inferred).
+ * @param {AuthedCtx} ctx
+ * @param {Upload} upload
+ */
+function fileMessageOf(ctx, upload) {
+  for (const message of ctx.world.messages.values()) {
+    if (message.file?._id === upload._id && message.u?._id === ctx.user._id) return message
+  }
+  return null
 }
 
 /** rooms.mediaConfirm/:rid/:fileId. @param {AuthedCtx} ctx */
@@ -156,8 +202,8 @@ function roomsMediaConfirm(ctx) {
   const room = world.rooms.get(rid)
   if (!room || !canAccessRoom(world, room, user)) throw forbidden()
   const upload = world.uploads.get(fileId)
-  if (!upload || upload.rid !== rid || upload.userId !== user._id || upload.confirmed)
-    throw meteorError('invalid-file')
+  // No "already confirmed" condition: a second confirm posts the file again, as the real one does.
+  if (!upload || upload.rid !== rid || upload.userId !== user._id) throw meteorError('invalid-file')
   return { message: sendFileMessage(ctx, upload, body ?? {}) }
 }
 

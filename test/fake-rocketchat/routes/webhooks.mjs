@@ -9,9 +9,16 @@
  * `apps/meteor/tests/end-to-end/api/incoming-integrations.ts` at 03e66a1f; issue #35532 (url-encoded
  * `payload=`) and issue #36441 (7.8+: a JSON body without Content-Type posts an empty message).
  * A bad id or token on 7.x/8.x throws from the auth middleware, which has no error handler: 500
- * text (inferred).
+ * text (inferred). A disabled integration: 7.x/8.x `API.v1.unavailable('Service Unavailable')`, an
+ * object; 6.x (`api.js` at 00123e4d) returns `{statusCode: 503, body: 'Service Unavailable'}`,
+ * which Restivus sends as a JSON string (the encoding is inferred). Message size: 6.x never checks
+ * it (`processWebhookMessage.js` at 0b353d9c has no check, and `sendMessage()` leaves it to its
+ * callers); later versions check the trimmed text (`validateWebhookMessage` in
+ * `apps/meteor/app/lib/server/functions/processWebhookMessage.ts`, commit not recorded, and
+ * `apps/meteor/server/lib/messages/processWebhookMessage.ts` at 412cd3e8); that the check arrived
+ * with 7.0 is inferred.
  */
-import { ApiError, meteorError } from '../errors.mjs'
+import { ApiError, plainError } from '../errors.mjs'
 import { parseBodyParams } from '../body.mjs'
 import { validateRoomMessagePermissions } from '../permissions.mjs'
 import { storeMessage } from '../messages.mjs'
@@ -19,6 +26,7 @@ import { buildWebhookMessage, resolveTarget } from '../targets.mjs'
 import { enforceRateLimit, errorReply } from '../pipeline.mjs'
 import { jsonReply, textReply } from '../replies.mjs'
 import { ensureArray } from '../helpers.mjs'
+import { isSix } from '../versions.mjs'
 
 /** @typedef {import('../types.mjs').ServerState} ServerState */
 /** @typedef {import('../types.mjs').Ctx} Ctx */
@@ -46,7 +54,7 @@ function parseHookBody(server, ctx) {
       }
     }
   }
-  if (server.version === '6' && text !== '' && !contentType?.includes('multipart/form-data')) {
+  if (isSix(server.version) && text !== '' && !contentType?.includes('multipart/form-data')) {
     try {
       return JSON.parse(text)
     } catch {
@@ -80,7 +88,7 @@ export async function runHook(server, ctx, segments) {
   const integration = world.integrations.get(integrationId)
   if (!integration || integration.token !== token) {
     // 6.x answers 404 JSON; 7.x/8.x throw from the auth middleware, which has no handler (inferred).
-    if (version === '6')
+    if (isSix(version))
       return jsonReply(404, { success: false, error: 'Invalid integration id or token provided.' })
     return textReply(500, 'Internal Server Error')
   }
@@ -88,8 +96,12 @@ export async function runHook(server, ctx, segments) {
     const limit = hookLimiter(server)
     if (limit)
       enforceRateLimit(server, ctx, `${ctx.path}${ctx.method.toLowerCase()}`, limit, Date.now())
-    if (!integration.enabled)
-      return jsonReply(503, { success: false, error: 'Service Unavailable' }, ctx.rateLimitHeaders)
+    if (!integration.enabled) {
+      const body = isSix(version)
+        ? 'Service Unavailable'
+        : { success: false, error: 'Service Unavailable' }
+      return jsonReply(503, body, ctx.rateLimitHeaders)
+    }
     const body = ctx.method === 'GET' ? {} : parseHookBody(server, ctx)
     const result = executeHook(server, ctx, integration, body)
     return jsonReply(result.status, result.payload, ctx.rateLimitHeaders)
@@ -140,13 +152,12 @@ function executeHook(server, ctx, integration, body) {
   const fields = { ...body, bot: { i: integration._id } }
   delete fields.channel
   delete fields.roomId
+  // buildMessage: `msg: trim(text || msg || '')`; 7.x+ compare that to the limit, 6.x nothing.
+  const text = String(fields.text || fields.msg || '').trim()
   /** @param {string} target */
   const deliver = (target) => {
-    if (
-      typeof fields.text === 'string' &&
-      fields.text.length > world.settings.Message_MaxAllowedSize
-    ) {
-      throw meteorError('error-message-size-exceeded')
+    if (server.version !== '6' && text.length > world.settings.Message_MaxAllowedSize) {
+      throw plainError('error-message-size-exceeded')
     }
     const room = resolveTarget(world, target, user)
     validateRoomMessagePermissions(world, room, user)
