@@ -49,7 +49,7 @@ async function step(inputs: Record<string, string>, user: 'bot' | 'ci' = 'bot') 
   const from = fake.requests.length
   proxy.reset()
   const who = USERS[user]
-  const credentials = inputs['webhook-url']
+  const credentials: Record<string, string> = inputs['webhook-url']
     ? {}
     : { 'server-url': server(), 'auth-token': who.token, 'user-id': who.id }
   const run: ActionRun = await runAction({
