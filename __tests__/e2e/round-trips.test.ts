@@ -147,6 +147,25 @@ describe('a room given by id', () => {
     expect((fake.messages.get(run.outputs['message-id']) as Stored).rid).toBe(named._id)
   })
 
+  it('keeps a posted message when only the lookup fails, and says what is missing', async () => {
+    fake.inject({ route: 'rooms.info', kind: 'status', status: 500, times: 5 })
+    const room = ROOMS['ci-builds']
+    const { run } = await step({ room: room.id, message: 'lookup down', retries: '0' })
+    fake.clearFaults()
+    expect(run.code).toBe(0)
+    expect((fake.messages.get(run.outputs['message-id']) as Stored).rid).toBe(room.id)
+    expect(run.outputs['room-id']).toBe(room.id)
+    expect(run.outputs['room-name']).toBe('')
+    expect(run.annotations).toEqual([
+      expect.objectContaining({
+        level: 'warning',
+        message: expect.stringMatching(
+          /^The message was posted, but the room .* could not be looked up/
+        )
+      })
+    ])
+  })
+
   it('refuses a private room the user is not in with the lookup’s explanation', async () => {
     const before = fake.messages.size
     const { run } = await step({ room: ROOMS['secret-ops'].id, message: 'x' })
