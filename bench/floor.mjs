@@ -1,9 +1,18 @@
-// The floor: Node running one POST of chat.sendMessage with the built-in fetch.
+// The physical floor on loopback: Node posting one chat.sendMessage with node:http, then exiting.
+import http from 'node:http'
+
 const [url, userId, token] = process.argv.slice(2)
-const response = await fetch(`${url}/api/v1/chat.sendMessage`, {
+const body = JSON.stringify({ message: { rid: 'GENERAL', msg: 'floor' } })
+const req = http.request(`${url}/api/v1/chat.sendMessage`, {
   method: 'POST',
-  headers: { 'content-type': 'application/json', 'x-user-id': userId, 'x-auth-token': token },
-  body: JSON.stringify({ message: { rid: 'GENERAL', msg: 'floor' } })
+  headers: { 'content-type': 'application/json', 'x-user-id': userId, 'x-auth-token': token }
 })
-const body = await response.json()
-if (!body.success) throw new Error(JSON.stringify(body))
+req.on('response', (res) => {
+  let text = ''
+  res.setEncoding('utf8')
+  res.on('data', (d) => (text += d))
+  res.on('end', () => {
+    if (!JSON.parse(text).success) throw new Error(text)
+  })
+})
+req.end(body)

@@ -31597,6 +31597,121 @@ function looksLikeRoomId(value) {
     return value === 'GENERAL' || new RegExp(`^([${ALPHABET}]{17}){1,2}$`).test(value);
 }
 
+;// CONCATENATED MODULE: ./src/rocketchat/rooms.ts
+
+
+
+/** The error raised when a room cannot be found or used; says what to do about it. */
+class RoomError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'RoomError';
+    }
+}
+/**
+ * Finds the room to post in. A name or id costs one request (rooms.info) however many rooms
+ * the user is in; rooms.get is only the fallback when rooms.info cannot answer.
+ */
+async function resolveRoom(client, ref) {
+    if (ref.kind === 'user')
+        return resolveDirect(client, ref.username);
+    const lookups = ref.kind === 'name'
+        ? [{ roomName: ref.name }]
+        : looksLikeRoomId(ref.value)
+            ? [{ roomId: ref.value }, { roomName: ref.value }]
+            : [{ roomName: ref.value }, { roomId: ref.value }];
+    for (const by of lookups) {
+        const room = await lookup(client, by, ref.given);
+        if (room)
+            return toResolved(room);
+    }
+    return fallback(client, ref.kind === 'name' ? ref.name : ref.value, ref.given);
+}
+/**
+ * The room id `ref` most likely is, when a message can be sent there before the lookup answers:
+ * a value shaped like an id is looked up as an id first, so a send that succeeds there went to
+ * the room resolveRoom would have found. Undefined for names and users.
+ */
+function likelyRoomId(ref) {
+    return ref?.kind === 'id-or-name' && looksLikeRoomId(ref.value) ? ref.value : undefined;
+}
+async function lookup(client, by, given) {
+    try {
+        return await roomInfo(client, by);
+    }
+    catch (error) {
+        // rooms.info answers not-allowed for a private room the user is not in.
+        if (error instanceof RocketChatError && error.serverError === 'not-allowed') {
+            throw new RoomError(`The room ${given} exists but this user cannot see it: it is private and the user is not a member. Invite the user to the room.`);
+        }
+        throw error;
+    }
+}
+// Display names (fname) and rooms the server keeps from rooms.info are matched among the user's own rooms.
+async function fallback(client, wanted, given) {
+    const rooms = await subscribedRooms(client);
+    const lower = wanted.toLowerCase();
+    const match = rooms.find((r) => r._id === wanted || r.name === wanted || r.fname === wanted) ??
+        rooms.find((r) => r.name?.toLowerCase() === lower || r.fname?.toLowerCase() === lower);
+    if (match)
+        return toResolved(match);
+    const close = suggestions(wanted, rooms);
+    const hint = close.length ? ` Did you mean ${close.map((n) => `#${n}`).join(', ')}?` : '';
+    throw new RoomError(`No room ${given} on the server that this user can post to.${hint} Give #name for a channel or group, @username for a direct message, or the room id.`);
+}
+async function resolveDirect(client, username) {
+    const noSuchUser = () => new RoomError(`No user @${username} on the server: cannot open a direct message. Check the username.`);
+    try {
+        const room = await openDirect(client, username);
+        // Some versions leave an unknown name out of the members instead of refusing it, and
+        // answer the caller's own DM (apps/meteor/server/methods/createDirectMessage.ts at
+        // 08e13514, with createDirectRoom.ts at 03677ca2): the room is used only when the user
+        // asked for is one of its members.
+        const usernames = room.usernames ?? (await roomInfo(client, { roomId: room._id }))?.usernames;
+        const wanted = username.toLowerCase();
+        if (!usernames?.some((u) => u.toLowerCase() === wanted))
+            throw noSuchUser();
+        return { id: room._id, name: username, type: 'd', usernames };
+    }
+    catch (error) {
+        if (error instanceof RocketChatError && error.errorType === 'error-invalid-user') {
+            throw noSuchUser();
+        }
+        if (error instanceof RocketChatError && error.errorType === 'error-not-allowed') {
+            throw new RoomError(`This user may not open a direct message with @${username} (no create-d permission).`);
+        }
+        throw error;
+    }
+}
+function toResolved(room) {
+    const name = room.t === 'd' ? (room.usernames ?? []).join(',') : (room.name ?? room.fname ?? room._id);
+    return { id: room._id, name, type: room.t, usernames: room.usernames };
+}
+/** Up to three of the user's room names closest to `wanted`, for "did you mean". */
+function suggestions(wanted, rooms) {
+    const target = wanted.toLowerCase();
+    const scored = rooms
+        .filter((r) => r.name && r.t !== 'd')
+        .map((r) => ({
+        name: r.name,
+        score: distance(target, r.name.toLowerCase())
+    }))
+        .filter(({ name, score }) => score <= Math.max(2, Math.floor(name.length / 3)) || name.toLowerCase().includes(target))
+        .sort((a, b) => a.score - b.score || a.name.localeCompare(b.name));
+    return scored.slice(0, 3).map((s) => s.name);
+}
+function distance(a, b) {
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        }
+        previous = current;
+    }
+    return previous[b.length];
+}
+
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: ./src/rocketchat/shown.ts
@@ -32161,6 +32276,9 @@ async function attempt(dispatcher, options) {
             signal: AbortSignal.timeout(options.timeoutMs)
         });
         const text = await response.body.text();
+        // undici marks the connection free one event-loop turn after the body ends; a request sent
+        // before that opens a second connection (another TCP and TLS handshake on a far server).
+        await new Promise((resolve) => setImmediate(resolve));
         return { status: response.statusCode, headers: response.headers, text };
     }
     catch (error) {
@@ -32613,113 +32731,6 @@ function explainEditRefusal(error, msgId) {
     return error;
 }
 
-;// CONCATENATED MODULE: ./src/rocketchat/rooms.ts
-
-
-
-/** The error raised when a room cannot be found or used; says what to do about it. */
-class RoomError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'RoomError';
-    }
-}
-/**
- * Finds the room to post in. A name or id costs one request (rooms.info) however many rooms
- * the user is in; rooms.get is only the fallback when rooms.info cannot answer.
- */
-async function resolveRoom(client, ref) {
-    if (ref.kind === 'user')
-        return resolveDirect(client, ref.username);
-    const lookups = ref.kind === 'name'
-        ? [{ roomName: ref.name }]
-        : looksLikeRoomId(ref.value)
-            ? [{ roomId: ref.value }, { roomName: ref.value }]
-            : [{ roomName: ref.value }, { roomId: ref.value }];
-    for (const by of lookups) {
-        const room = await lookup(client, by, ref.given);
-        if (room)
-            return toResolved(room);
-    }
-    return fallback(client, ref.kind === 'name' ? ref.name : ref.value, ref.given);
-}
-async function lookup(client, by, given) {
-    try {
-        return await roomInfo(client, by);
-    }
-    catch (error) {
-        // rooms.info answers not-allowed for a private room the user is not in.
-        if (error instanceof RocketChatError && error.serverError === 'not-allowed') {
-            throw new RoomError(`The room ${given} exists but this user cannot see it: it is private and the user is not a member. Invite the user to the room.`);
-        }
-        throw error;
-    }
-}
-// Display names (fname) and rooms the server keeps from rooms.info are matched among the user's own rooms.
-async function fallback(client, wanted, given) {
-    const rooms = await subscribedRooms(client);
-    const lower = wanted.toLowerCase();
-    const match = rooms.find((r) => r._id === wanted || r.name === wanted || r.fname === wanted) ??
-        rooms.find((r) => r.name?.toLowerCase() === lower || r.fname?.toLowerCase() === lower);
-    if (match)
-        return toResolved(match);
-    const close = suggestions(wanted, rooms);
-    const hint = close.length ? ` Did you mean ${close.map((n) => `#${n}`).join(', ')}?` : '';
-    throw new RoomError(`No room ${given} on the server that this user can post to.${hint} Give #name for a channel or group, @username for a direct message, or the room id.`);
-}
-async function resolveDirect(client, username) {
-    const noSuchUser = () => new RoomError(`No user @${username} on the server: cannot open a direct message. Check the username.`);
-    try {
-        const room = await openDirect(client, username);
-        // Some versions leave an unknown name out of the members instead of refusing it, and
-        // answer the caller's own DM (apps/meteor/server/methods/createDirectMessage.ts at
-        // 08e13514, with createDirectRoom.ts at 03677ca2): the room is used only when the user
-        // asked for is one of its members.
-        const usernames = room.usernames ?? (await roomInfo(client, { roomId: room._id }))?.usernames;
-        const wanted = username.toLowerCase();
-        if (!usernames?.some((u) => u.toLowerCase() === wanted))
-            throw noSuchUser();
-        return { id: room._id, name: username, type: 'd', usernames };
-    }
-    catch (error) {
-        if (error instanceof RocketChatError && error.errorType === 'error-invalid-user') {
-            throw noSuchUser();
-        }
-        if (error instanceof RocketChatError && error.errorType === 'error-not-allowed') {
-            throw new RoomError(`This user may not open a direct message with @${username} (no create-d permission).`);
-        }
-        throw error;
-    }
-}
-function toResolved(room) {
-    const name = room.t === 'd' ? (room.usernames ?? []).join(',') : (room.name ?? room.fname ?? room._id);
-    return { id: room._id, name, type: room.t, usernames: room.usernames };
-}
-/** Up to three of the user's room names closest to `wanted`, for "did you mean". */
-function suggestions(wanted, rooms) {
-    const target = wanted.toLowerCase();
-    const scored = rooms
-        .filter((r) => r.name && r.t !== 'd')
-        .map((r) => ({
-        name: r.name,
-        score: distance(target, r.name.toLowerCase())
-    }))
-        .filter(({ name, score }) => score <= Math.max(2, Math.floor(name.length / 3)) || name.toLowerCase().includes(target))
-        .sort((a, b) => a.score - b.score || a.name.localeCompare(b.name));
-    return scored.slice(0, 3).map((s) => s.name);
-}
-function distance(a, b) {
-    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-        const current = [i];
-        for (let j = 1; j <= b.length; j++) {
-            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-        }
-        previous = current;
-    }
-    return previous[b.length];
-}
-
 ;// CONCATENATED MODULE: ./src/delivery/conversation.ts
 
 
@@ -32748,7 +32759,10 @@ async function roomOf(client, ref, target) {
     const given = ref ?? (target && { kind: 'id-or-name', value: target.rid, given: target.rid });
     if (!given)
         throw new RoomError('No room to post in: give the room input.');
-    const room = await resolveRoom(client, given);
+    return holding(await resolveRoom(client, given), given, target);
+}
+/** `room`, found for `given`, when it holds `target` (the message update-message-id names). */
+function holding(room, given, target) {
     if (target && room.id !== target.rid) {
         throw new RoomError(`The message ${target._id} (update-message-id) is not in ${given.given} but in the room ${target.rid}. Leave room empty to update it where it is.`);
     }
@@ -33124,6 +33138,7 @@ function webhookMessage(message) {
 
 
 
+
 /**
  * The message was posted (or updated), but something after it failed: continuation parts,
  * the reaction or the files. Carries the delivery so that the outputs can still be set.
@@ -33149,13 +33164,19 @@ class PartialDeliveryError extends Error {
  */
 async function deliver(options, content, log, runUrl = '', files = [], deadline = new Deadline(options.timeoutMs), live) {
     return withClient(options, options.serverUrl, deadline, log, async (client) => {
-        // Before anything is posted: a file over the server's own limit fails the step now.
-        const uploads = files.length ? await planUploads(client, files) : undefined;
-        const target = options.updateMessageId
-            ? await findMessageToUpdate(client, options.updateMessageId)
+        // What does not depend on each other goes out at once, each read on its own connection.
+        const planned = files.length ? planUploads(client, files) : undefined;
+        const limited = messageLimit(client, options, content.text);
+        const found = options.updateMessageId
+            ? findMessageToUpdate(client, options.updateMessageId)
             : undefined;
-        const room = await roomOf(client, options.room, target);
-        log.debug(`Room ${options.room?.given ?? room.id} is ${room.id} (type ${room.type}).`);
+        const looked = options.room ? resolveRoom(client, options.room) : undefined;
+        for (const pending of [planned, limited, found, looked])
+            pending?.catch(() => undefined);
+        // Before anything is posted: a file over the server's own limit fails the step now.
+        const uploads = await planned;
+        const target = await found;
+        let limit = await limited;
         // A preset chosen only because no text was given must not overwrite an existing message.
         const keepText = content.presetOnly;
         const addressing = target
@@ -33163,35 +33184,64 @@ async function deliver(options, content, log, runUrl = '', files = [], deadline 
             : options.messageKey
                 ? { kind: 'key', key: options.messageKey, mode: options.keyMode, keepText }
                 : { kind: 'new' };
-        const draftOf = (text) => restDraft(outgoing(options, content, text), room.id);
+        const draftIn = (rid) => (text) => restDraft(outgoing(options, content, text), rid);
         const fit = (limit, text = content.text) => fitToLimit(text, limit, options, runUrl, log);
-        let limit = await messageLimit(client, options, content.text);
         const fitted = live && {
             render: async (current) => fit(limit, await live.render(current))[0],
             settled: (current, written) => live.settled(current, written)
         };
-        const send = (text) => sendAddressed(client, addressing, draftOf(text), {
-            serverUrl: options.serverUrl,
-            log,
-            live: addressing.kind === 'key' && addressing.mode === 'update' ? fitted : undefined,
-            deadline
-        });
-        let parts = fit(limit);
-        let sent;
-        try {
-            sent = await send(parts[0]);
+        // The first part, in the room `rid`: its text fitted to the server's limit.
+        const sendIn = async (rid) => {
+            const send = (text) => sendAddressed(client, addressing, draftIn(rid)(text), {
+                serverUrl: options.serverUrl,
+                log,
+                live: addressing.kind === 'key' && addressing.mode === 'update' ? fitted : undefined,
+                deadline
+            });
+            let parts = fit(limit);
+            try {
+                return { sent: await send(parts[0]), parts };
+            }
+            catch (error) {
+                // The server's limit can be below the default 5000; learn it and fit the text again.
+                const tooLong = error instanceof RocketChatError &&
+                    /message-size-exceeded/.test(`${error.errorType} ${error.serverError}`);
+                const learned = await learnedLimit(client, options, tooLong, limit);
+                if (learned === undefined)
+                    throw error;
+                limit = learned;
+                parts = fit(learned);
+                return { sent: await send(parts[0]), parts };
+            }
+        };
+        let room;
+        let opening;
+        const guess = target ? undefined : likelyRoomId(options.room);
+        if (guess && looked) {
+            // A room given by id is posted to at once; the lookup, which only names the room for the
+            // outputs, answers meanwhile. A send to a room that is not there stores nothing.
+            try {
+                opening = await sendIn(guess);
+                room = await looked.catch((error) => unnamed(guess, error, log));
+            }
+            catch (error) {
+                room = await looked.catch((lookupError) => {
+                    throw lookupError instanceof RoomError ? lookupError : error;
+                });
+                if (room.id === guess)
+                    throw error;
+                opening = await sendIn(room.id);
+            }
         }
-        catch (error) {
-            // The server's limit can be below the default 5000; learn it and fit the text again.
-            const tooLong = error instanceof RocketChatError &&
-                /message-size-exceeded/.test(`${error.errorType} ${error.serverError}`);
-            const learned = await learnedLimit(client, options, tooLong, limit);
-            if (learned === undefined)
-                throw error;
-            limit = learned;
-            parts = fit(learned);
-            sent = await send(parts[0]);
+        else {
+            room = looked
+                ? holding(await looked, options.room, target)
+                : await roomOf(client, options.room, target);
+            opening = await sendIn(room.id);
         }
+        log.debug(`Room ${options.room?.given ?? room.id} is ${room.id} (type ${room.type}).`);
+        const { sent, parts } = opening;
+        const draftOf = draftIn(room.id);
         const first = sent.message;
         const threadId = sent.threadId || (parts.length > 1 ? first._id : '');
         const delivery = {
@@ -33221,6 +33271,12 @@ async function deliver(options, content, log, runUrl = '', files = [], deadline 
         }
         return delivery;
     });
+}
+// The message is posted: a lookup that failed only costs the room's name and type.
+function unnamed(id, error, log) {
+    const why = error instanceof Error ? error.message : String(error);
+    log.warning(`The message was posted, but the room ${id} could not be looked up, so room-name and room-type are empty: ${why}`);
+    return { id, name: '', type: '' };
 }
 // A DM room found by id lists both members; the sender is known once the message is back.
 function withSender(room, message) {

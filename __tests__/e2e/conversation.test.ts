@@ -302,10 +302,13 @@ describe('files', () => {
     expect(run.code).toBe(0)
     expectClean(run)
     const paths = requestsSince(from).map((r) => r.path.replace(/[0-9a-f]{24}$/, ':file'))
-    // The version and the server's size limit are asked for together.
-    expect(paths.slice(0, 2).sort()).toEqual(['/api/info', '/api/v1/settings.public'])
-    expect(paths.slice(2)).toEqual([
+    // The version, the server's size limit and the room are asked for together.
+    expect(paths.slice(0, 3).sort()).toEqual([
+      '/api/info',
       '/api/v1/rooms.info',
+      '/api/v1/settings.public'
+    ])
+    expect(paths.slice(3)).toEqual([
       '/api/v1/chat.sendMessage',
       '/api/v1/rooms.media/GENERAL',
       '/api/v1/rooms.mediaConfirm/GENERAL/:file',

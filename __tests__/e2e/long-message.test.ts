@@ -54,9 +54,18 @@ async function post(text: string, inputs: Record<string, string> = {}) {
     run,
     /** Messages this run stored, in order. */
     stored: [...fake.messages.values()].filter((m: Stored) => !before.has(m._id)) as Stored[],
-    paths: requests.map((r) => r.path.replace('/api/v1/', '')),
+    paths: leadingReadsSorted(requests.map((r) => r.path.replace('/api/v1/', ''))),
     settingsRequests: requests.filter((r) => r.path === '/api/v1/settings.public')
   }
+}
+
+// The room lookup and the server's limit are read at the same time, so the network decides
+// which arrives first: those leading reads are compared in alphabetical order.
+function leadingReadsSorted(paths: string[]): string[] {
+  const reads = new Set(['rooms.info', 'settings.public'])
+  const end = paths.findIndex((p) => !reads.has(p))
+  const k = end < 0 ? paths.length : end
+  return [...paths.slice(0, k).sort(), ...paths.slice(k)]
 }
 
 /** Lines of 99 characters and a newline, `count` of them. */

@@ -66,7 +66,11 @@ export async function roomOf(
   const given: RoomRef | undefined =
     ref ?? (target && { kind: 'id-or-name', value: target.rid, given: target.rid })
   if (!given) throw new RoomError('No room to post in: give the room input.')
-  const room = await resolveRoom(client, given)
+  return holding(await resolveRoom(client, given), given, target)
+}
+
+/** `room`, found for `given`, when it holds `target` (the message update-message-id names). */
+export function holding(room: ResolvedRoom, given: RoomRef, target?: Message): ResolvedRoom {
   if (target && room.id !== target.rid) {
     throw new RoomError(
       `The message ${target._id} (update-message-id) is not in ${given.given} but in the room ${target.rid}. Leave room empty to update it where it is.`

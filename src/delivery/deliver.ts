@@ -3,13 +3,14 @@ import { sendMessageOnce } from '../rocketchat/api.js'
 import { Deadline } from '../rocketchat/deadline.js'
 import { RocketChatError } from '../rocketchat/errors.js'
 import { newMessageId } from '../rocketchat/ids.js'
-import type { ResolvedRoom } from '../rocketchat/rooms.js'
-import type { Logger, Message } from '../rocketchat/types.js'
+import { likelyRoomId, resolveRoom, RoomError, type ResolvedRoom } from '../rocketchat/rooms.js'
+import type { Logger, Message, RoomRef } from '../rocketchat/types.js'
 import { planUploads, type LocalFile } from '../rocketchat/uploads.js'
 import { withClient } from './connection.js'
 import {
   findMessageToUpdate,
   followUp,
+  holding,
   roomOf,
   sendAddressed,
   type Action,
@@ -67,13 +68,19 @@ export async function deliver(
   live?: LiveText
 ): Promise<Delivery> {
   return withClient(options, options.serverUrl, deadline, log, async (client) => {
-    // Before anything is posted: a file over the server's own limit fails the step now.
-    const uploads = files.length ? await planUploads(client, files) : undefined
-    const target = options.updateMessageId
-      ? await findMessageToUpdate(client, options.updateMessageId)
+    // What does not depend on each other goes out at once, each read on its own connection.
+    const planned = files.length ? planUploads(client, files) : undefined
+    const limited = messageLimit(client, options, content.text)
+    const found = options.updateMessageId
+      ? findMessageToUpdate(client, options.updateMessageId)
       : undefined
-    const room = await roomOf(client, options.room, target)
-    log.debug(`Room ${options.room?.given ?? room.id} is ${room.id} (type ${room.type}).`)
+    const looked = options.room ? resolveRoom(client, options.room) : undefined
+    for (const pending of [planned, limited, found, looked]) pending?.catch(() => undefined)
+
+    // Before anything is posted: a file over the server's own limit fails the step now.
+    const uploads = await planned
+    const target = await found
+    let limit = await limited
     // A preset chosen only because no text was given must not overwrite an existing message.
     const keepText = content.presetOnly
     const addressing: Addressing = target
@@ -81,37 +88,65 @@ export async function deliver(
       : options.messageKey
         ? { kind: 'key', key: options.messageKey, mode: options.keyMode, keepText }
         : { kind: 'new' }
-    const draftOf = (text: string) => restDraft(outgoing(options, content, text), room.id)
+    const draftIn = (rid: string) => (text: string) =>
+      restDraft(outgoing(options, content, text), rid)
     const fit = (limit: number, text = content.text): string[] =>
       fitToLimit(text, limit, options, runUrl, log)
-    let limit = await messageLimit(client, options, content.text)
     const fitted: LiveText | undefined = live && {
       render: async (current) => fit(limit, await live.render(current))[0],
       settled: (current, written) => live.settled(current, written)
     }
-    const send = (text: string): Promise<Sent> =>
-      sendAddressed(client, addressing, draftOf(text), {
-        serverUrl: options.serverUrl,
-        log,
-        live: addressing.kind === 'key' && addressing.mode === 'update' ? fitted : undefined,
-        deadline
-      })
 
-    let parts = fit(limit)
-    let sent: Sent
-    try {
-      sent = await send(parts[0])
-    } catch (error) {
-      // The server's limit can be below the default 5000; learn it and fit the text again.
-      const tooLong =
-        error instanceof RocketChatError &&
-        /message-size-exceeded/.test(`${error.errorType} ${error.serverError}`)
-      const learned = await learnedLimit(client, options, tooLong, limit)
-      if (learned === undefined) throw error
-      limit = learned
-      parts = fit(learned)
-      sent = await send(parts[0])
+    // The first part, in the room `rid`: its text fitted to the server's limit.
+    const sendIn = async (rid: string): Promise<{ sent: Sent; parts: string[] }> => {
+      const send = (text: string): Promise<Sent> =>
+        sendAddressed(client, addressing, draftIn(rid)(text), {
+          serverUrl: options.serverUrl,
+          log,
+          live: addressing.kind === 'key' && addressing.mode === 'update' ? fitted : undefined,
+          deadline
+        })
+      let parts = fit(limit)
+      try {
+        return { sent: await send(parts[0]), parts }
+      } catch (error) {
+        // The server's limit can be below the default 5000; learn it and fit the text again.
+        const tooLong =
+          error instanceof RocketChatError &&
+          /message-size-exceeded/.test(`${error.errorType} ${error.serverError}`)
+        const learned = await learnedLimit(client, options, tooLong, limit)
+        if (learned === undefined) throw error
+        limit = learned
+        parts = fit(learned)
+        return { sent: await send(parts[0]), parts }
+      }
     }
+
+    let room: ResolvedRoom
+    let opening: { sent: Sent; parts: string[] }
+    const guess = target ? undefined : likelyRoomId(options.room)
+    if (guess && looked) {
+      // A room given by id is posted to at once; the lookup, which only names the room for the
+      // outputs, answers meanwhile. A send to a room that is not there stores nothing.
+      try {
+        opening = await sendIn(guess)
+        room = await looked.catch((error: unknown) => unnamed(guess, error, log))
+      } catch (error) {
+        room = await looked.catch((lookupError: unknown) => {
+          throw lookupError instanceof RoomError ? lookupError : error
+        })
+        if (room.id === guess) throw error
+        opening = await sendIn(room.id)
+      }
+    } else {
+      room = looked
+        ? holding(await looked, options.room as RoomRef, target)
+        : await roomOf(client, options.room, target)
+      opening = await sendIn(room.id)
+    }
+    log.debug(`Room ${options.room?.given ?? room.id} is ${room.id} (type ${room.type}).`)
+    const { sent, parts } = opening
+    const draftOf = draftIn(room.id)
 
     const first = sent.message
     const threadId = sent.threadId || (parts.length > 1 ? first._id : '')
@@ -142,6 +177,15 @@ export async function deliver(
     }
     return delivery
   })
+}
+
+// The message is posted: a lookup that failed only costs the room's name and type.
+function unnamed(id: string, error: unknown, log: Logger): ResolvedRoom {
+  const why = error instanceof Error ? error.message : String(error)
+  log.warning(
+    `The message was posted, but the room ${id} could not be looked up, so room-name and room-type are empty: ${why}`
+  )
+  return { id, name: '', type: '' }
 }
 
 // A DM room found by id lists both members; the sender is known once the message is back.

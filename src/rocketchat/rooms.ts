@@ -42,6 +42,15 @@ export async function resolveRoom(client: RocketChatClient, ref: RoomRef): Promi
   return fallback(client, ref.kind === 'name' ? ref.name : ref.value, ref.given)
 }
 
+/**
+ * The room id `ref` most likely is, when a message can be sent there before the lookup answers:
+ * a value shaped like an id is looked up as an id first, so a send that succeeds there went to
+ * the room resolveRoom would have found. Undefined for names and users.
+ */
+export function likelyRoomId(ref: RoomRef | undefined): string | undefined {
+  return ref?.kind === 'id-or-name' && looksLikeRoomId(ref.value) ? ref.value : undefined
+}
+
 async function lookup(
   client: RocketChatClient,
   by: { roomName: string } | { roomId: string },

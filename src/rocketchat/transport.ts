@@ -98,6 +98,9 @@ export async function attempt(
       signal: AbortSignal.timeout(options.timeoutMs)
     })
     const text = await response.body.text()
+    // undici marks the connection free one event-loop turn after the body ends; a request sent
+    // before that opens a second connection (another TCP and TLS handshake on a far server).
+    await new Promise((resolve) => setImmediate(resolve))
     return { status: response.statusCode, headers: response.headers, text }
   } catch (error) {
     throw toNetworkError(
