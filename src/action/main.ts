@@ -3,7 +3,6 @@ import { deliver, PartialDeliveryError } from '../delivery/deliver.js'
 import { dryRunReport } from '../delivery/dry-run.js'
 import { deliverToWebhook } from '../delivery/webhook.js'
 import { InputError } from '../errors.js'
-import { validateAttachments } from '../message/attachments.js'
 import { buildContent, type Content } from '../message/content.js'
 import type { WorkflowContext } from '../message/context.js'
 import { loadTemplateFile } from '../message/template-file.js'
@@ -98,13 +97,6 @@ async function composeContent(
     ctx,
     (warning) => core.warning(warning)
   )
-  // Templates fill string values after the input was checked, so check again what will be sent.
-  if (content.attachments) {
-    validateAttachments(
-      content.attachments,
-      !settings.attachments && settings.templateFile ? 'template-file' : 'attachments'
-    )
-  }
   // An update may bring only a reaction or files: the message then keeps its text.
   const updates =
     Boolean(settings.updateMessageId) ||
