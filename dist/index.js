@@ -35680,19 +35680,24 @@ async function writeOutputs(delivery, settings) {
     const where = delivery.room.type === 'd' ? `@${delivery.room.name}` : `#${delivery.room.name}`;
     info(`${DONE[delivery.action]} ${where}: ${outputs['message-url']}`);
     if (process.env.GITHUB_STEP_SUMMARY) {
-        await summary
-            .addHeading(`Rocket.Chat message ${delivery.action}`, 3)
-            .addTable([
-            [
-                { data: 'Output', header: true },
-                { data: 'Value', header: true }
-            ],
-            ...Object.entries(outputs).map(([name, value]) => [name, outputs_escapeHtml(value)])
-        ])
-            .addLink(`Open the message in ${outputs_escapeHtml(where)}`, outputs_escapeHtml(outputs['message-url']))
-            .write();
+        await summary.addRaw(summaryHtml(outputs, where), true).write();
     }
     return outputs;
+}
+/**
+ * The job summary: the outputs in a table and a link to the message. Written by hand rather
+ * than with core.summary's table, which leaves an empty cell unclosed (`<td></tr>`); an empty
+ * output shows as a dash, and every value is escaped, since room names and ids come from
+ * the server.
+ */
+function summaryHtml(outputs, where) {
+    const row = (cells, tag) => `<tr>${cells.map((cell) => `<${tag}>${cell}</${tag}>`).join('')}</tr>`;
+    const rows = Object.entries(outputs).map(([name, value]) => row([outputs_escapeHtml(name), value ? outputs_escapeHtml(value) : '—'], 'td'));
+    return [
+        `<h3>Rocket.Chat message ${outputs_escapeHtml(outputs.action)}</h3>`,
+        `<table>${row(['Output', 'Value'], 'th')}${rows.join('')}</table>`,
+        `<p><a href="${outputs_escapeHtml(outputs['message-url'])}">Open the message in ${outputs_escapeHtml(where)}</a></p>`
+    ].join('\n');
 }
 /**
  * A webhook answers without the message, so only `action` is set; the message outputs stay
@@ -35704,8 +35709,7 @@ async function writeWebhookOutputs() {
     info(`Posted through the incoming webhook. ${why}`);
     if (process.env.GITHUB_STEP_SUMMARY) {
         await summary
-            .addHeading('Rocket.Chat message posted through an incoming webhook', 3)
-            .addRaw(why, true)
+            .addRaw(`<h3>Rocket.Chat message posted through an incoming webhook</h3>\n<p>${why}</p>`, true)
             .write();
     }
 }
