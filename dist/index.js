@@ -28370,7 +28370,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8712:
+/***/ 1647:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -35288,6 +35288,7 @@ function compareUrl(repoUrl, event, pr) {
     const head = str(record(pr.head).sha);
     return base && head ? `${repoUrl}/compare/${base}...${head}` : '';
 }
+/** The event payload at GITHUB_EVENT_PATH; {} when there is none or it cannot be read. */
 function readEvent(path) {
     if (!path)
         return {};
@@ -35308,6 +35309,185 @@ function refType(ref) {
 }
 function trimSlash(url) {
     return url.replace(/\/+$/, '');
+}
+
+;// CONCATENATED MODULE: ./src/action/inputs.ts
+
+
+
+const inputs_text = (secret) => ({ kind: 'text', ...(secret && { secret }) });
+const inputs_boolean = (fallback) => ({ kind: 'boolean', default: fallback });
+const choice = (choices, fallback) => ({ kind: 'choice', choices, default: fallback });
+const integer = (min, max, fallback) => ({ kind: 'integer', min, max, default: fallback });
+/** Every input, in action.yml's order. */
+const INPUTS = {
+    'server-url': inputs_text(),
+    // The token's one form is the value; a webhook URL's token also shows up alone or decoded.
+    'auth-token': inputs_text((value) => [value]),
+    'user-id': inputs_text(),
+    'webhook-url': inputs_text(webhookSecrets),
+    room: inputs_text(),
+    message: inputs_text(),
+    attachments: inputs_text(),
+    alias: inputs_text(),
+    emoji: inputs_text(),
+    avatar: inputs_text(),
+    'thread-id': inputs_text(),
+    'thread-broadcast': inputs_boolean(false),
+    'message-key': inputs_text(),
+    'key-mode': choice(['update', 'thread'], 'update'),
+    'update-message-id': inputs_text(),
+    reaction: inputs_text(),
+    files: inputs_text(),
+    'files-max-mb': integer(1, 1024, 10),
+    template: inputs_boolean(true),
+    'template-file': inputs_text(),
+    preset: choice(['auto', 'status', 'release', 'none'], 'auto'),
+    status: inputs_text(),
+    mention: inputs_text(),
+    'mention-if': inputs_text(),
+    'allowed-mentions': choice(['users', 'none', 'all'], 'users'),
+    retries: integer(0, 20, 3),
+    'timeout-seconds': integer(1, 3600, 120),
+    // Only the password part of a proxy URL is secret.
+    proxy: inputs_text((value) => proxyPasswords([value])),
+    'ca-cert': inputs_text(),
+    'long-message': choice(['truncate', 'split', 'fail'], 'truncate'),
+    'max-message-length': integer(1, 10_000_000),
+    'fail-on-error': inputs_boolean(true),
+    // Only pull requests from forks and Dependabot runs, which GitHub gives no secrets, may skip.
+    'skip-without-credentials': inputs_boolean(true),
+    'dry-run': inputs_boolean(false)
+};
+/** How the Rocket.Chat client names, in its errors, the inputs behind its options. */
+const SETTING_NAMES = {
+    serverUrl: 'server-url',
+    timeout: 'timeout-seconds',
+    retries: 'retries',
+    caCert: 'the ca-cert input',
+    proxy: 'the proxy input',
+    webhookUrl: 'webhook-url',
+    maxLength: 'max-message-length'
+};
+/**
+ * A reader of inputs that masks every form of a secret (`mask`) as it is read, and, before
+ * the first read, every secret input and proxy variable, so that no error about another
+ * input can print one.
+ */
+function maskingReader(raw, mask, env = process.env) {
+    for (const secret of proxyPasswords(PROXY_VARIABLES.map((n) => env[n])))
+        mask(secret);
+    const read = (name) => {
+        const value = raw(name);
+        const spec = INPUTS[name];
+        if (value && spec.kind === 'text' && spec.secret)
+            for (const form of spec.secret(value))
+                mask(form);
+        return value;
+    };
+    for (const name of Object.keys(INPUTS))
+        read(name);
+    return read;
+}
+/** A true/false input; '' gives its default. */
+function readBoolean(getInput, name) {
+    const raw = getInput(name);
+    if (!raw)
+        return INPUTS[name].default;
+    // The YAML 1.2 core schema booleans, as @actions/core's getBooleanInput accepts.
+    if (['true', 'True', 'TRUE'].includes(raw))
+        return true;
+    if (['false', 'False', 'FALSE'].includes(raw))
+        return false;
+    throw new InputError(name, `${quote(raw)} is not a boolean. Expected true or false.`);
+}
+/** One of the input's choices (case-insensitive); '' gives its default. */
+function readChoice(getInput, name) {
+    const spec = INPUTS[name];
+    const raw = getInput(name);
+    if (!raw)
+        return spec.default;
+    const value = raw.toLowerCase();
+    if (!spec.choices.includes(value)) {
+        throw new InputError(name, `${quote(raw)} is not one of ${spec.choices.join(', ')}.`);
+    }
+    return value;
+}
+/** A whole number within the input's range; '' gives its default. */
+function readInteger(getInput, name) {
+    const value = readOptionalInteger(getInput, name) ?? INPUTS[name].default;
+    if (value === undefined)
+        throw new Error(`The input ${name} has no default.`);
+    return value;
+}
+/** A whole number within the input's range, or undefined for ''. */
+function readOptionalInteger(getInput, name) {
+    const { min, max } = INPUTS[name];
+    const raw = getInput(name);
+    if (!raw)
+        return undefined;
+    if (!/^\d+$/.test(raw)) {
+        throw new InputError(name, `${quote(raw)} is not a whole number. Expected ${min} to ${max}.`);
+    }
+    const value = Number(raw);
+    if (value < min || value > max) {
+        throw new InputError(name, `${raw} is out of range. Expected ${min} to ${max}.`);
+    }
+    return value;
+}
+
+;// CONCATENATED MODULE: ./src/action/credentials.ts
+
+
+
+// Events whose runs get no repository secrets when the pull request comes from a fork, and
+// that Dependabot triggers without them. pull_request_target is not here: it runs in the
+// base repository, with its secrets.
+const PULL_REQUEST_EVENTS = new Set([
+    'pull_request',
+    'pull_request_review',
+    'pull_request_review_comment'
+]);
+const DEPENDABOT_EVENTS = new Set([...PULL_REQUEST_EVENTS, 'push']);
+/**
+ * Why GitHub gave this run no secrets, in words for the log, or undefined when it would have:
+ * a pull request from a fork, or a run Dependabot triggered.
+ */
+function runWithoutSecrets(env) {
+    const eventName = env.GITHUB_EVENT_NAME ?? '';
+    if (env.GITHUB_ACTOR === 'dependabot[bot]' && DEPENDABOT_EVENTS.has(eventName)) {
+        return 'this run was triggered by Dependabot, and GitHub gives such runs no repository secrets (only Dependabot secrets)';
+    }
+    if (!PULL_REQUEST_EVENTS.has(eventName))
+        return undefined;
+    const pr = readEvent(env.GITHUB_EVENT_PATH).pull_request;
+    const head = pr?.head?.repo?.full_name;
+    const base = pr?.base?.repo?.full_name;
+    // A deleted fork leaves head.repo null; it was still not this repository.
+    if (pr && base && head !== base) {
+        return `this is a pull request from a fork (${head ?? 'a deleted repository'}), and GitHub gives such runs no secrets`;
+    }
+    return undefined;
+}
+/**
+ * The notice to print when the step should succeed without posting: every credential input
+ * is empty on a run that GitHub gave no secrets, and skip-without-credentials is true. With
+ * it false, the same run fails, saying why the credentials are empty. Anywhere else, or
+ * with any credential given, undefined: the usual checks follow.
+ */
+function skipWithoutCredentials(getInput, env = process.env) {
+    const credentials = ['auth-token', 'user-id', 'webhook-url'];
+    if (credentials.some((name) => getInput(name)))
+        return undefined;
+    if (readBoolean(getInput, 'dry-run'))
+        return undefined;
+    const why = runWithoutSecrets(env);
+    if (!why)
+        return undefined;
+    if (!readBoolean(getInput, 'skip-without-credentials')) {
+        throw new InputError('auth-token', `is empty: ${why}. skip-without-credentials is false, so the step fails. See "Forks and Dependabot" in the README.`);
+    }
+    return `Nothing posted to Rocket.Chat: auth-token, user-id and webhook-url are empty because ${why}. The step succeeds (skip-without-credentials is true); see "Forks and Dependabot" in the README.`;
 }
 
 ;// CONCATENATED MODULE: ./src/action/explain.ts
@@ -35377,6 +35557,30 @@ function explainFailure(error, context = {}) {
         return `Rocket.Chat refused ${error.endpoint} (${status}): the user lacks the permission for it.`;
     }
     return error.message;
+}
+
+;// CONCATENATED MODULE: ./src/action/expressions.ts
+
+const EXPRESSION = /\$\{\{[\s\S]*?\}\}/;
+/**
+ * A warning for each input that still holds a `${{ … }}` workflow expression. The runner
+ * expands them before the action starts, so one that is left means the step runs outside a
+ * workflow (under local-action, say, which sets action.yml's defaults as written, such as
+ * status's `${{ job.status }}`), or the workflow made the text on purpose. Either way the
+ * value is used as it is, which is rarely what was meant.
+ */
+function unexpandedExpressions(getInput) {
+    const warnings = [];
+    for (const name of Object.keys(INPUTS)) {
+        const found = EXPRESSION.exec(getInput(name))?.[0];
+        if (!found)
+            continue;
+        const spec = INPUTS[name];
+        // A secret input's text is never repeated, not even the part that looks like an expression.
+        const shown = spec.kind === 'text' && spec.secret ? 'a ${{ … }} expression' : found;
+        warnings.push(`Input "${name}" holds ${shown}, which nothing expanded: the step runs outside a workflow (local-action, a test), where no expression is evaluated, or the workflow passed the text on as it is. The value is used as written; give the value itself (in local-action's .env file, INPUT_${name.toUpperCase()}).`);
+    }
+    return warnings;
 }
 
 ;// CONCATENATED MODULE: ./src/action/files.ts
@@ -35509,129 +35713,6 @@ const MEDIA_TYPES = {
 /** The media type of a file name, by extension; application/octet-stream when unknown. */
 function mediaType(name) {
     return MEDIA_TYPES[(0,external_node_path_namespaceObject.extname)(name).toLowerCase()] ?? 'application/octet-stream';
-}
-
-;// CONCATENATED MODULE: ./src/action/inputs.ts
-
-
-
-const inputs_text = (secret) => ({ kind: 'text', ...(secret && { secret }) });
-const inputs_boolean = (fallback) => ({ kind: 'boolean', default: fallback });
-const choice = (choices, fallback) => ({ kind: 'choice', choices, default: fallback });
-const integer = (min, max, fallback) => ({ kind: 'integer', min, max, default: fallback });
-/** Every input, in action.yml's order. */
-const INPUTS = {
-    'server-url': inputs_text(),
-    // The token's one form is the value; a webhook URL's token also shows up alone or decoded.
-    'auth-token': inputs_text((value) => [value]),
-    'user-id': inputs_text(),
-    'webhook-url': inputs_text(webhookSecrets),
-    room: inputs_text(),
-    message: inputs_text(),
-    attachments: inputs_text(),
-    alias: inputs_text(),
-    emoji: inputs_text(),
-    avatar: inputs_text(),
-    'thread-id': inputs_text(),
-    'thread-broadcast': inputs_boolean(false),
-    'message-key': inputs_text(),
-    'key-mode': choice(['update', 'thread'], 'update'),
-    'update-message-id': inputs_text(),
-    reaction: inputs_text(),
-    files: inputs_text(),
-    'files-max-mb': integer(1, 1024, 10),
-    template: inputs_boolean(true),
-    'template-file': inputs_text(),
-    preset: choice(['auto', 'status', 'release', 'none'], 'auto'),
-    status: inputs_text(),
-    mention: inputs_text(),
-    'mention-if': inputs_text(),
-    'allowed-mentions': choice(['users', 'none', 'all'], 'users'),
-    retries: integer(0, 20, 3),
-    'timeout-seconds': integer(1, 3600, 120),
-    // Only the password part of a proxy URL is secret.
-    proxy: inputs_text((value) => proxyPasswords([value])),
-    'ca-cert': inputs_text(),
-    'long-message': choice(['truncate', 'split', 'fail'], 'truncate'),
-    'max-message-length': integer(1, 10_000_000),
-    'fail-on-error': inputs_boolean(true),
-    'dry-run': inputs_boolean(false)
-};
-/** How the Rocket.Chat client names, in its errors, the inputs behind its options. */
-const SETTING_NAMES = {
-    serverUrl: 'server-url',
-    timeout: 'timeout-seconds',
-    retries: 'retries',
-    caCert: 'the ca-cert input',
-    proxy: 'the proxy input',
-    webhookUrl: 'webhook-url',
-    maxLength: 'max-message-length'
-};
-/**
- * A reader of inputs that masks every form of a secret (`mask`) as it is read, and, before
- * the first read, every secret input and proxy variable, so that no error about another
- * input can print one.
- */
-function maskingReader(raw, mask, env = process.env) {
-    for (const secret of proxyPasswords(PROXY_VARIABLES.map((n) => env[n])))
-        mask(secret);
-    const read = (name) => {
-        const value = raw(name);
-        const spec = INPUTS[name];
-        if (value && spec.kind === 'text' && spec.secret)
-            for (const form of spec.secret(value))
-                mask(form);
-        return value;
-    };
-    for (const name of Object.keys(INPUTS))
-        read(name);
-    return read;
-}
-/** A true/false input; '' gives its default. */
-function readBoolean(getInput, name) {
-    const raw = getInput(name);
-    if (!raw)
-        return INPUTS[name].default;
-    // The YAML 1.2 core schema booleans, as @actions/core's getBooleanInput accepts.
-    if (['true', 'True', 'TRUE'].includes(raw))
-        return true;
-    if (['false', 'False', 'FALSE'].includes(raw))
-        return false;
-    throw new InputError(name, `${quote(raw)} is not a boolean. Expected true or false.`);
-}
-/** One of the input's choices (case-insensitive); '' gives its default. */
-function readChoice(getInput, name) {
-    const spec = INPUTS[name];
-    const raw = getInput(name);
-    if (!raw)
-        return spec.default;
-    const value = raw.toLowerCase();
-    if (!spec.choices.includes(value)) {
-        throw new InputError(name, `${quote(raw)} is not one of ${spec.choices.join(', ')}.`);
-    }
-    return value;
-}
-/** A whole number within the input's range; '' gives its default. */
-function readInteger(getInput, name) {
-    const value = readOptionalInteger(getInput, name) ?? INPUTS[name].default;
-    if (value === undefined)
-        throw new Error(`The input ${name} has no default.`);
-    return value;
-}
-/** A whole number within the input's range, or undefined for ''. */
-function readOptionalInteger(getInput, name) {
-    const { min, max } = INPUTS[name];
-    const raw = getInput(name);
-    if (!raw)
-        return undefined;
-    if (!/^\d+$/.test(raw)) {
-        throw new InputError(name, `${quote(raw)} is not a whole number. Expected ${min} to ${max}.`);
-    }
-    const value = Number(raw);
-    if (value < min || value > max) {
-        throw new InputError(name, `${raw} is out of range. Expected ${min} to ${max}.`);
-    }
-    return value;
 }
 
 ;// CONCATENATED MODULE: ./src/action/outputs.ts
@@ -36031,6 +36112,8 @@ function readCaCert(raw) {
 
 
 
+
+
 /**
  * The action: inputs -> settings -> message -> room -> send -> outputs. The one place
  * where an error becomes a failed step (or a warning, with fail-on-error: false).
@@ -36045,6 +36128,13 @@ async function run() {
             setSecret(secret);
             masked.push(secret);
         });
+        for (const warning of unexpandedExpressions(getInput))
+            core_warning(warning);
+        const skip = skipWithoutCredentials(getInput);
+        if (skip) {
+            notice(skip);
+            return;
+        }
         settings = readSettings(getInput);
         for (const warning of settings.warnings)
             core_warning(warning);
@@ -36138,7 +36228,7 @@ function startWatchdog(timeoutMs, failOnError) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8712);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1647);
 
 await (0,_action_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 

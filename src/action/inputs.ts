@@ -58,6 +58,8 @@ export const INPUTS = {
   'long-message': choice(['truncate', 'split', 'fail'], 'truncate'),
   'max-message-length': integer(1, 10_000_000),
   'fail-on-error': boolean(true),
+  // Only pull requests from forks and Dependabot runs, which GitHub gives no secrets, may skip.
+  'skip-without-credentials': boolean(true),
   'dry-run': boolean(false)
 } satisfies Record<string, InputSpec>
 

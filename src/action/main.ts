@@ -8,7 +8,9 @@ import type { WorkflowContext } from '../message/context.js'
 import { loadTemplateFile } from '../message/template-file.js'
 import { Deadline } from '../rocketchat/deadline.js'
 import { readWorkflowContext } from './context.js'
+import { skipWithoutCredentials } from './credentials.js'
 import { explainFailure } from './explain.js'
+import { unexpandedExpressions } from './expressions.js'
 import { resolveFiles } from './files.js'
 import { maskingReader, SETTING_NAMES } from './inputs.js'
 import { writeOutputs, writeWebhookOutputs } from './outputs.js'
@@ -31,6 +33,12 @@ export async function run(): Promise<void> {
         masked.push(secret)
       }
     )
+    for (const warning of unexpandedExpressions(getInput)) core.warning(warning)
+    const skip = skipWithoutCredentials(getInput)
+    if (skip) {
+      core.notice(skip)
+      return
+    }
     settings = readSettings(getInput)
     for (const warning of settings.warnings) core.warning(warning)
     // One budget from here on: templating, file checks and every request share it.
