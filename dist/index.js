@@ -35375,14 +35375,23 @@ const SETTING_NAMES = {
  * input can print one.
  */
 function maskingReader(raw, mask, env = process.env) {
-    for (const secret of proxyPasswords(PROXY_VARIABLES.map((n) => env[n])))
+    // Inputs are read more than once; each form is masked once, so the log has one
+    // ::add-mask:: line per secret.
+    const masked = new Set();
+    const once = (secret) => {
+        if (masked.has(secret))
+            return;
+        masked.add(secret);
         mask(secret);
+    };
+    for (const secret of proxyPasswords(PROXY_VARIABLES.map((n) => env[n])))
+        once(secret);
     const read = (name) => {
         const value = raw(name);
         const spec = INPUTS[name];
         if (value && spec.kind === 'text' && spec.secret)
             for (const form of spec.secret(value))
-                mask(form);
+                once(form);
         return value;
     };
     for (const name of Object.keys(INPUTS))
