@@ -25,7 +25,11 @@ function imports(): { from: string; to: string; spec: string }[] {
         const text = readFileSync(path, 'utf8')
         for (const m of text.matchAll(/(?:^|\n)\s*(?:import|export)[^'"]*?from '([^']+)'/g)) {
           const spec = m[1]
-          out.push({ from: path, spec, to: spec.startsWith('.') ? join(dirname(path), spec) : spec })
+          out.push({
+            from: path,
+            spec,
+            to: spec.startsWith('.') ? join(dirname(path), spec) : spec
+          })
         }
         for (const m of text.matchAll(/import\('([^']+)'\)/g)) {
           out.push({ from: path, spec: m[1], to: join(dirname(path), m[1]) })
