@@ -28368,7 +28368,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6379:
+/***/ 4608:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28401,7 +28401,7 @@ function utils_toCommandValue(input) {
  * @returns The command properties to send with the actual annotation command
  * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
  */
-function utils_toCommandProperties(annotationProperties) {
+function toCommandProperties(annotationProperties) {
     if (!Object.keys(annotationProperties).length) {
         return {};
     }
@@ -31212,7 +31212,7 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -31220,7 +31220,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -31228,7 +31228,7 @@ function warning(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Writes info to log with console.log.
@@ -33839,6 +33839,7 @@ const ACTION_KEYS = {
 /**
  * Parses the `attachments` input: a JSON array of objects, or one object. Returns
  * undefined when the input is empty. Invalid JSON is reported with line and column.
+ * Only the shape is checked here; values that hold placeholders are checked once rendered.
  */
 function parseAttachmentsInput(raw, input = 'attachments') {
     if (!raw.trim())
@@ -33859,55 +33860,105 @@ function parseAttachmentsInput(raw, input = 'attachments') {
             throw new InputError(input, `attachments[${i}] must be an object, got ${typeName(item)}.`);
         }
     });
-    validateAttachments(list, input);
+    checkAttachmentShape(list, input);
     return list;
 }
 /**
- * Checks attachments against the rules the server enforces, so a bad one fails
- * before anything is sent and the error names the attachment and the field.
+ * Checks attachments as written, before placeholders are filled: types, objects, and the
+ * URLs and required values that hold no placeholder. A value with a `{{` is left to
+ * validateAttachments after rendering, since only then is it known.
  */
-function validateAttachments(attachments, input = 'attachments') {
+function checkAttachmentShape(attachments, input = 'attachments', label = 'attachments') {
+    walk(attachments, input, label, { rendered: false });
+}
+/**
+ * Checks attachments against the rules the server enforces, so a bad one fails
+ * before anything is sent and the error names the attachment and the field. With
+ * `sources` (the attachments as written), an error about a value that a template
+ * produced quotes that template, so the placeholder to fix is named.
+ */
+function validateAttachments(attachments, input = 'attachments', options = {}) {
+    walk(attachments, input, options.label ?? 'attachments', {
+        rendered: true,
+        sources: options.sources
+    });
+}
+/**
+ * Removes the link keys (title_link, image_url, …) whose placeholders rendered empty, as
+ * empty fields are: a link that has no value on this event is left out, not refused.
+ */
+function dropEmptiedLinks(rendered, sources) {
+    return rendered.map((attachment, i) => {
+        const source = sources[i];
+        if (!isPlainObject(source))
+            return attachment;
+        const kept = { ...attachment };
+        for (const [key, kind] of Object.entries(ATTACHMENT_KEYS)) {
+            if (kind === 'url' && kept[key] === '' && isTemplate(source[key]))
+                delete kept[key];
+        }
+        return kept;
+    });
+}
+function walk(attachments, input, label, pass) {
     attachments.forEach((attachment, i) => {
-        const where = `attachments[${i}]`;
-        checkKeys(attachment, ATTACHMENT_KEYS, where, input);
+        const where = `${label}[${i}]`;
+        const source = pass.sources?.[i];
+        const origin = (key) => (isPlainObject(source) ? source[key] : undefined);
+        checkKeys(attachment, ATTACHMENT_KEYS, where, input, pass, origin);
         const fields = attachment.fields;
         if (Array.isArray(fields)) {
             fields.forEach((field, j) => {
                 const at = `${where}.fields[${j}]`;
                 if (!isPlainObject(field))
                     throw new InputError(input, `${at} must be an object with title and value.`);
-                checkKeys(field, FIELD_KEYS, at, input);
-                if (!field.title || (field.value !== 0 && field.value !== false && !field.value)) {
+                // Fields emptied by a template are dropped while rendering, so indices may shift:
+                // field values are not traced back to their source.
+                checkKeys(field, FIELD_KEYS, at, input, pass, () => undefined);
+                const missing = (value) => !pass.rendered && isTemplate(value) ? false : value !== 0 && value !== false && !value;
+                if (missing(field.title) || missing(field.value)) {
                     throw new InputError(input, `${at} needs a non-empty "title" and "value" (the server rejects a field without them).`);
                 }
             });
         }
         const actions = attachment.actions;
         if (Array.isArray(actions)) {
+            const sourceActions = origin('actions');
             actions.forEach((action, j) => {
                 const at = `${where}.actions[${j}]`;
                 if (!isPlainObject(action))
                     throw new InputError(input, `${at} must be an object.`);
-                checkKeys(action, ACTION_KEYS, at, input);
+                const from = Array.isArray(sourceActions) ? sourceActions[j] : undefined;
+                checkKeys(action, ACTION_KEYS, at, input, pass, (key) => isPlainObject(from) ? from[key] : undefined);
             });
         }
     });
 }
-function checkKeys(object, kinds, where, input) {
+function checkKeys(object, kinds, where, input, pass, origin) {
     for (const [key, kind] of Object.entries(kinds)) {
         const value = object[key];
         // The server checks a key only when it is present and not null.
         if (value === undefined || value === null)
             continue;
         if (kind === 'url') {
-            if (typeof value !== 'string' || !isAllowedUrl(value)) {
-                throw new InputError(input, `${where}.${key} is ${quote(String(value))}; it must be an absolute http(s) URL, a data: URL or a /file-upload/ path.`);
+            if (typeof value !== 'string') {
+                throw new InputError(input, `${where}.${key} must be a URL string, got ${typeName(value)}.`);
+            }
+            if (!pass.rendered && isTemplate(value))
+                continue;
+            if (!isAllowedUrl(value)) {
+                const source = origin(key);
+                const from = isTemplate(source) && source !== value ? `, rendered from ${quote(source)}` : '';
+                throw new InputError(input, `${where}.${key} is ${quote(value)}${from}; it must be an absolute http(s) URL, a data: URL or a /file-upload/ path.`);
             }
         }
         else if (!matchesKind(value, kind)) {
             throw new InputError(input, `${where}.${key} must be ${describeKind(kind)}, got ${typeName(value)}.`);
         }
     }
+}
+function isTemplate(value) {
+    return typeof value === 'string' && value.includes('{{');
 }
 // Mirrors the server's validFullURLParam: relative paths other than uploads are refused.
 function isAllowedUrl(value) {
@@ -35718,6 +35769,7 @@ function stringify(value) {
 
 
 
+
 /** Turns inputs plus workflow context into what gets posted; pure apart from `warn`. */
 function buildContent(opts, ctx, warn) {
     const file = opts.templateFile ?? {};
@@ -35751,7 +35803,13 @@ function buildContent(opts, ctx, warn) {
     const previewable = new Set(templateUrls(messagePieces));
     let list;
     if (attachments) {
-        list = (opts.template ? renderAttachments(attachments.items, ctx, attachments.at) : attachments.items);
+        const { items, at } = attachments;
+        list = opts.template
+            ? dropEmptiedLinks(renderAttachments(items, ctx, at), items)
+            : items;
+        // The input's shape was checked as written; what placeholders filled in is checked here,
+        // and an error quotes the template that produced the bad value.
+        validateAttachments(list, at.input, { sources: items, label: at.where ?? 'attachments' });
     }
     // The run report is about the whole run, so its result decides the mention.
     const mention = mentionPrefix(opts, ctx.run?.result ?? ctx.job.status);
@@ -35835,6 +35893,7 @@ const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ./src/message/template-file.ts
+
 
 
 
@@ -35988,6 +36047,7 @@ function shape(data, path) {
                 throw new InputError(INPUT, `${quote(path)}: attachments[${i}] must be an object, got ${describe(item)}.`);
             }
         });
+        checkAttachmentShape(list, INPUT, `${path} attachments`);
         out.attachments = list;
     }
     return out;
@@ -36158,6 +36218,7 @@ function compareUrl(repoUrl, event, pr) {
     const head = str(record(pr.head).sha);
     return base && head ? `${repoUrl}/compare/${base}...${head}` : '';
 }
+/** The event payload at GITHUB_EVENT_PATH; {} when there is none or it cannot be read. */
 function readEvent(path) {
     if (!path)
         return {};
@@ -36178,6 +36239,200 @@ function refType(ref) {
 }
 function trimSlash(url) {
     return url.replace(/\/+$/, '');
+}
+
+;// CONCATENATED MODULE: ./src/action/inputs.ts
+
+
+
+const inputs_text = (secret) => ({ kind: 'text', ...(secret && { secret }) });
+const inputs_boolean = (fallback) => ({ kind: 'boolean', default: fallback });
+const choice = (choices, fallback) => ({ kind: 'choice', choices, default: fallback });
+const integer = (min, max, fallback) => ({ kind: 'integer', min, max, default: fallback });
+/** Every input, in action.yml's order. */
+const INPUTS = {
+    'server-url': inputs_text(),
+    // The token's one form is the value; a webhook URL's token also shows up alone or decoded.
+    'auth-token': inputs_text((value) => [value]),
+    // Half of the credentials pair: masked too, so that no log pairs it with a leaked token.
+    'user-id': inputs_text((value) => [value]),
+    'webhook-url': inputs_text(webhookSecrets),
+    room: inputs_text(),
+    message: inputs_text(),
+    attachments: inputs_text(),
+    alias: inputs_text(),
+    emoji: inputs_text(),
+    avatar: inputs_text(),
+    'thread-id': inputs_text(),
+    'thread-broadcast': inputs_boolean(false),
+    'message-key': inputs_text(),
+    'key-mode': choice(['update', 'thread'], 'update'),
+    'update-message-id': inputs_text(),
+    reaction: inputs_text(),
+    files: inputs_text(),
+    'files-max-mb': integer(1, 1024, 10),
+    template: inputs_boolean(true),
+    'template-file': inputs_text(),
+    'template-env': inputs_text(),
+    preset: choice(['auto', 'status', 'release', 'run', 'none'], 'auto'),
+    status: inputs_text(),
+    'github-token': inputs_text((value) => [value]),
+    mention: inputs_text(),
+    'mention-if': inputs_text(),
+    'allowed-mentions': choice(['users', 'none', 'all'], 'users'),
+    'link-previews': choice(['template', 'none', 'all'], 'template'),
+    retries: integer(0, 20, 3),
+    'timeout-seconds': integer(1, 3600, 120),
+    // Only the password part of a proxy URL is secret.
+    proxy: inputs_text((value) => proxyPasswords([value])),
+    'ca-cert': inputs_text(),
+    'allow-insecure-http': inputs_boolean(false),
+    'long-message': choice(['truncate', 'split', 'fail'], 'truncate'),
+    'max-message-length': integer(1, 10_000_000),
+    'max-parts': integer(1, 100, 10),
+    'fail-on-error': inputs_boolean(true),
+    // Only pull requests from forks and Dependabot runs, which GitHub gives no secrets, may skip.
+    'skip-without-credentials': inputs_boolean(true),
+    'dry-run': inputs_boolean(false)
+};
+/** How the Rocket.Chat client names, in its errors, the inputs behind its options. */
+const SETTING_NAMES = {
+    serverUrl: 'server-url',
+    timeout: 'timeout-seconds',
+    retries: 'retries',
+    caCert: 'the ca-cert input',
+    proxy: 'the proxy input',
+    webhookUrl: 'webhook-url',
+    maxLength: 'max-message-length'
+};
+/**
+ * A reader of inputs that masks every form of a secret (`mask`) as it is read, and, before
+ * the first read, every secret input and proxy variable, so that no error about another
+ * input can print one.
+ */
+function maskingReader(raw, mask, env = process.env) {
+    // Inputs are read more than once; each form is masked once, so the log has one
+    // ::add-mask:: line per secret.
+    const masked = new Set();
+    const once = (secret) => {
+        if (masked.has(secret))
+            return;
+        masked.add(secret);
+        mask(secret);
+    };
+    for (const secret of proxyPasswords(PROXY_VARIABLES.map((n) => env[n])))
+        once(secret);
+    const read = (name) => {
+        const value = raw(name);
+        const spec = INPUTS[name];
+        if (value && spec.kind === 'text' && spec.secret)
+            for (const form of spec.secret(value))
+                once(form);
+        return value;
+    };
+    for (const name of Object.keys(INPUTS))
+        read(name);
+    return read;
+}
+/** A true/false input; '' gives its default. */
+function readBoolean(getInput, name) {
+    const raw = getInput(name);
+    if (!raw)
+        return INPUTS[name].default;
+    // The YAML 1.2 core schema booleans, as @actions/core's getBooleanInput accepts.
+    if (['true', 'True', 'TRUE'].includes(raw))
+        return true;
+    if (['false', 'False', 'FALSE'].includes(raw))
+        return false;
+    throw new InputError(name, `${quote(raw)} is not a boolean. Expected true or false.`);
+}
+/** One of the input's choices (case-insensitive); '' gives its default. */
+function readChoice(getInput, name) {
+    const spec = INPUTS[name];
+    const raw = getInput(name);
+    if (!raw)
+        return spec.default;
+    const value = raw.toLowerCase();
+    if (!spec.choices.includes(value)) {
+        throw new InputError(name, `${quote(raw)} is not one of ${spec.choices.join(', ')}.`);
+    }
+    return value;
+}
+/** A whole number within the input's range; '' gives its default. */
+function readInteger(getInput, name) {
+    const value = readOptionalInteger(getInput, name) ?? INPUTS[name].default;
+    if (value === undefined)
+        throw new Error(`The input ${name} has no default.`);
+    return value;
+}
+/** A whole number within the input's range, or undefined for ''. */
+function readOptionalInteger(getInput, name) {
+    const { min, max } = INPUTS[name];
+    const raw = getInput(name);
+    if (!raw)
+        return undefined;
+    if (!/^\d+$/.test(raw)) {
+        throw new InputError(name, `${quote(raw)} is not a whole number. Expected ${min} to ${max}.`);
+    }
+    const value = Number(raw);
+    if (value < min || value > max) {
+        throw new InputError(name, `${raw} is out of range. Expected ${min} to ${max}.`);
+    }
+    return value;
+}
+
+;// CONCATENATED MODULE: ./src/action/credentials.ts
+
+
+
+// Events whose runs get no repository secrets when the pull request comes from a fork, and
+// that Dependabot triggers without them. pull_request_target is not here: it runs in the
+// base repository, with its secrets.
+const PULL_REQUEST_EVENTS = new Set([
+    'pull_request',
+    'pull_request_review',
+    'pull_request_review_comment'
+]);
+const DEPENDABOT_EVENTS = new Set([...PULL_REQUEST_EVENTS, 'push']);
+/**
+ * Why GitHub gave this run no secrets, in words for the log, or undefined when it would have:
+ * a pull request from a fork, or a run Dependabot triggered.
+ */
+function runWithoutSecrets(env) {
+    const eventName = env.GITHUB_EVENT_NAME ?? '';
+    if (env.GITHUB_ACTOR === 'dependabot[bot]' && DEPENDABOT_EVENTS.has(eventName)) {
+        return 'this run was triggered by Dependabot, and GitHub gives such runs no repository secrets (only Dependabot secrets)';
+    }
+    if (!PULL_REQUEST_EVENTS.has(eventName))
+        return undefined;
+    const pr = readEvent(env.GITHUB_EVENT_PATH).pull_request;
+    const head = pr?.head?.repo?.full_name;
+    const base = pr?.base?.repo?.full_name;
+    // A deleted fork leaves head.repo null; it was still not this repository.
+    if (pr && base && head !== base) {
+        return `this is a pull request from a fork (${head ?? 'a deleted repository'}), and GitHub gives such runs no secrets`;
+    }
+    return undefined;
+}
+/**
+ * The notice to print when the step should succeed without posting: every credential input
+ * is empty on a run that GitHub gave no secrets, and skip-without-credentials is true. With
+ * it false, the same run fails, saying why the credentials are empty. Anywhere else, or
+ * with any credential given, undefined: the usual checks follow.
+ */
+function skipWithoutCredentials(getInput, env = process.env) {
+    const credentials = ['auth-token', 'user-id', 'webhook-url'];
+    if (credentials.some((name) => getInput(name)))
+        return undefined;
+    if (readBoolean(getInput, 'dry-run'))
+        return undefined;
+    const why = runWithoutSecrets(env);
+    if (!why)
+        return undefined;
+    if (!readBoolean(getInput, 'skip-without-credentials')) {
+        throw new InputError('auth-token', `is empty: ${why}. skip-without-credentials is false, so the step fails. See "Forks and Dependabot" in the README.`);
+    }
+    return `Nothing posted to Rocket.Chat: auth-token, user-id and webhook-url are empty because ${why}. The step succeeds (skip-without-credentials is true); see "Forks and Dependabot" in the README.`;
 }
 
 ;// CONCATENATED MODULE: ./src/action/explain.ts
@@ -36247,6 +36502,34 @@ function explainFailure(error, context = {}) {
         return `Rocket.Chat refused ${error.endpoint} (${status}): the user lacks the permission for it.`;
     }
     return error.message;
+}
+
+;// CONCATENATED MODULE: ./src/action/expressions.ts
+
+const EXPRESSION = /\$\{\{[\s\S]*?\}\}/;
+/**
+ * A warning for each input that still holds a `${{ … }}` workflow expression. The runner
+ * expands them before the action starts, so one that is left means the step runs outside a
+ * workflow (under local-action, say, which sets action.yml's defaults as written, such as
+ * status's `${{ job.status }}`), or the workflow made the text on purpose. Either way the
+ * value is used as it is, which is rarely what was meant.
+ */
+function unexpandedExpressions(getInput) {
+    const warnings = [];
+    // github-token is read only for preset run: elsewhere its unexpanded default does no harm.
+    const unused = new Set(getInput('preset').toLowerCase() === 'run' ? [] : ['github-token']);
+    for (const name of Object.keys(INPUTS)) {
+        if (unused.has(name))
+            continue;
+        const found = EXPRESSION.exec(getInput(name))?.[0];
+        if (!found)
+            continue;
+        const spec = INPUTS[name];
+        // A secret input's text is never repeated, not even the part that looks like an expression.
+        const shown = spec.kind === 'text' && spec.secret ? 'a ${{ … }} expression' : found;
+        warnings.push(`Input "${name}" holds ${shown}, which nothing expanded: the step runs outside a workflow (local-action, a test), where no expression is evaluated, or the workflow passed the text on as it is. The value is used as written; give the value itself (in local-action's .env file, INPUT_${name.toUpperCase()}).`);
+    }
+    return warnings;
 }
 
 ;// CONCATENATED MODULE: ./src/action/files.ts
@@ -36410,135 +36693,6 @@ function mediaType(name) {
     return MEDIA_TYPES[(0,external_node_path_namespaceObject.extname)(name).toLowerCase()] ?? 'application/octet-stream';
 }
 
-;// CONCATENATED MODULE: ./src/action/inputs.ts
-
-
-
-const inputs_text = (secret) => ({ kind: 'text', ...(secret && { secret }) });
-const inputs_boolean = (fallback) => ({ kind: 'boolean', default: fallback });
-const choice = (choices, fallback) => ({ kind: 'choice', choices, default: fallback });
-const integer = (min, max, fallback) => ({ kind: 'integer', min, max, default: fallback });
-/** Every input, in action.yml's order. */
-const INPUTS = {
-    'server-url': inputs_text(),
-    // The token's one form is the value; a webhook URL's token also shows up alone or decoded.
-    'auth-token': inputs_text((value) => [value]),
-    // Half of the credentials pair: masked too, so that no log pairs it with a leaked token.
-    'user-id': inputs_text((value) => [value]),
-    'webhook-url': inputs_text(webhookSecrets),
-    room: inputs_text(),
-    message: inputs_text(),
-    attachments: inputs_text(),
-    alias: inputs_text(),
-    emoji: inputs_text(),
-    avatar: inputs_text(),
-    'thread-id': inputs_text(),
-    'thread-broadcast': inputs_boolean(false),
-    'message-key': inputs_text(),
-    'key-mode': choice(['update', 'thread'], 'update'),
-    'update-message-id': inputs_text(),
-    reaction: inputs_text(),
-    files: inputs_text(),
-    'files-max-mb': integer(1, 1024, 10),
-    template: inputs_boolean(true),
-    'template-file': inputs_text(),
-    'template-env': inputs_text(),
-    preset: choice(['auto', 'status', 'release', 'run', 'none'], 'auto'),
-    status: inputs_text(),
-    'github-token': inputs_text((value) => [value]),
-    mention: inputs_text(),
-    'mention-if': inputs_text(),
-    'allowed-mentions': choice(['users', 'none', 'all'], 'users'),
-    'link-previews': choice(['template', 'none', 'all'], 'template'),
-    retries: integer(0, 20, 3),
-    'timeout-seconds': integer(1, 3600, 120),
-    // Only the password part of a proxy URL is secret.
-    proxy: inputs_text((value) => proxyPasswords([value])),
-    'ca-cert': inputs_text(),
-    'allow-insecure-http': inputs_boolean(false),
-    'long-message': choice(['truncate', 'split', 'fail'], 'truncate'),
-    'max-message-length': integer(1, 10_000_000),
-    'max-parts': integer(1, 100, 10),
-    'fail-on-error': inputs_boolean(true),
-    'dry-run': inputs_boolean(false)
-};
-/** How the Rocket.Chat client names, in its errors, the inputs behind its options. */
-const SETTING_NAMES = {
-    serverUrl: 'server-url',
-    timeout: 'timeout-seconds',
-    retries: 'retries',
-    caCert: 'the ca-cert input',
-    proxy: 'the proxy input',
-    webhookUrl: 'webhook-url',
-    maxLength: 'max-message-length'
-};
-/**
- * A reader of inputs that masks every form of a secret (`mask`) as it is read, and, before
- * the first read, every secret input and proxy variable, so that no error about another
- * input can print one.
- */
-function maskingReader(raw, mask, env = process.env) {
-    for (const secret of proxyPasswords(PROXY_VARIABLES.map((n) => env[n])))
-        mask(secret);
-    const read = (name) => {
-        const value = raw(name);
-        const spec = INPUTS[name];
-        if (value && spec.kind === 'text' && spec.secret)
-            for (const form of spec.secret(value))
-                mask(form);
-        return value;
-    };
-    for (const name of Object.keys(INPUTS))
-        read(name);
-    return read;
-}
-/** A true/false input; '' gives its default. */
-function readBoolean(getInput, name) {
-    const raw = getInput(name);
-    if (!raw)
-        return INPUTS[name].default;
-    // The YAML 1.2 core schema booleans, as @actions/core's getBooleanInput accepts.
-    if (['true', 'True', 'TRUE'].includes(raw))
-        return true;
-    if (['false', 'False', 'FALSE'].includes(raw))
-        return false;
-    throw new InputError(name, `${quote(raw)} is not a boolean. Expected true or false.`);
-}
-/** One of the input's choices (case-insensitive); '' gives its default. */
-function readChoice(getInput, name) {
-    const spec = INPUTS[name];
-    const raw = getInput(name);
-    if (!raw)
-        return spec.default;
-    const value = raw.toLowerCase();
-    if (!spec.choices.includes(value)) {
-        throw new InputError(name, `${quote(raw)} is not one of ${spec.choices.join(', ')}.`);
-    }
-    return value;
-}
-/** A whole number within the input's range; '' gives its default. */
-function readInteger(getInput, name) {
-    const value = readOptionalInteger(getInput, name) ?? INPUTS[name].default;
-    if (value === undefined)
-        throw new Error(`The input ${name} has no default.`);
-    return value;
-}
-/** A whole number within the input's range, or undefined for ''. */
-function readOptionalInteger(getInput, name) {
-    const { min, max } = INPUTS[name];
-    const raw = getInput(name);
-    if (!raw)
-        return undefined;
-    if (!/^\d+$/.test(raw)) {
-        throw new InputError(name, `${quote(raw)} is not a whole number. Expected ${min} to ${max}.`);
-    }
-    const value = Number(raw);
-    if (value < min || value > max) {
-        throw new InputError(name, `${raw} is out of range. Expected ${min} to ${max}.`);
-    }
-    return value;
-}
-
 ;// CONCATENATED MODULE: ./src/action/log.ts
 
 
@@ -36611,6 +36765,9 @@ class ActionLog {
     debug(message) {
         core_debug(annotationText(message));
     }
+    notice(message) {
+        notice(annotationText(message));
+    }
     /** Fails the step with `message` as its error annotation. */
     fail(message) {
         setFailed(annotationText(message));
@@ -36667,19 +36824,24 @@ async function writeOutputs(delivery, settings) {
     // The room's name is the server's: one escaped line.
     log.info(`${DONE[delivery.action]} ${oneLine(where, 200)}: ${outputs['message-url']}`);
     if (process.env.GITHUB_STEP_SUMMARY) {
-        await summary
-            .addHeading(`Rocket.Chat message ${delivery.action}`, 3)
-            .addTable([
-            [
-                { data: 'Output', header: true },
-                { data: 'Value', header: true }
-            ],
-            ...Object.entries(outputs).map(([name, value]) => [name, outputs_escapeHtml(value)])
-        ])
-            .addLink(`Open the message in ${outputs_escapeHtml(where)}`, outputs_escapeHtml(outputs['message-url']))
-            .write();
+        await summary.addRaw(summaryHtml(outputs, where), true).write();
     }
     return outputs;
+}
+/**
+ * The job summary: the outputs in a table and a link to the message. Written by hand rather
+ * than with core.summary's table, which leaves an empty cell unclosed (`<td></tr>`); an empty
+ * output shows as a dash, and every value is escaped, since room names and ids come from
+ * the server.
+ */
+function summaryHtml(outputs, where) {
+    const row = (cells, tag) => `<tr>${cells.map((cell) => `<${tag}>${cell}</${tag}>`).join('')}</tr>`;
+    const rows = Object.entries(outputs).map(([name, value]) => row([outputs_escapeHtml(name), value ? outputs_escapeHtml(value) : '—'], 'td'));
+    return [
+        `<h3>Rocket.Chat message ${outputs_escapeHtml(outputs.action)}</h3>`,
+        `<table>${row(['Output', 'Value'], 'th')}${rows.join('')}</table>`,
+        `<p><a href="${outputs_escapeHtml(outputs['message-url'])}">Open the message in ${outputs_escapeHtml(where)}</a></p>`
+    ].join('\n');
 }
 /**
  * A webhook answers without the message, so only `action` is set; the message outputs stay
@@ -36691,8 +36853,7 @@ async function writeWebhookOutputs() {
     log.info(`Posted through the incoming webhook. ${why}`);
     if (process.env.GITHUB_STEP_SUMMARY) {
         await summary
-            .addHeading('Rocket.Chat message posted through an incoming webhook', 3)
-            .addRaw(why, true)
+            .addRaw(`<h3>Rocket.Chat message posted through an incoming webhook</h3>\n<p>${why}</p>`, true)
             .write();
     }
 }
@@ -37263,6 +37424,7 @@ function readCaCert(raw) {
 
 
 
+
 /**
  * The action: inputs -> settings -> message -> room -> send -> outputs. The one place
  * where an error becomes a failed step (or a warning, with fail-on-error: false).
@@ -37277,6 +37439,13 @@ async function run() {
             core_setSecret(secret);
             masked.push(secret);
         });
+        for (const warning of unexpandedExpressions(getInput))
+            log.warning(warning);
+        const skip = skipWithoutCredentials(getInput);
+        if (skip) {
+            log.notice(skip);
+            return;
+        }
         settings = readSettings(getInput);
         for (const warning of settings.warnings)
             log.warning(warning);
@@ -37360,10 +37529,6 @@ function composeContent(settings, ctx, templateFile, env, warn) {
         linkPreviews: settings.linkPreviews,
         env
     }, ctx, warn);
-    // Templates fill string values after the input was checked, so check again what will be sent.
-    if (content.attachments) {
-        validateAttachments(content.attachments, !settings.attachments && settings.templateFile ? 'template-file' : 'attachments');
-    }
     // An update may bring only a reaction or files: the message then keeps its text.
     const updates = Boolean(settings.updateMessageId) ||
         (Boolean(settings.messageKey) && settings.keyMode === 'update');
@@ -37397,7 +37562,7 @@ function startWatchdog(timeoutMs, failOnError) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6379);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4608);
 
 await (0,_action_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 

@@ -12,7 +12,7 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { startFakeRocketChat } from '../test/fake-rocketchat/server.mjs'
 import { USERS } from '../test/fake-rocketchat/seed.mjs'
-import { RUNNER_ENV } from '../test/runner-env.mjs'
+import { FIXTURE_RUNNER_ENV, FIXTURE_RUNS, RUNNER_ENV } from '../test/runner-env.mjs'
 
 const { values } = parseArgs({
   options: {
@@ -53,8 +53,12 @@ for (const pair of values.input) {
   if (at < 1) throw new Error(`--input takes name=value, got ${pair}`)
   inputs[pair.slice(0, at)] = pair.slice(at + 1)
 }
+// The recorded push event with the variables the runner sets beside it, so the repository,
+// branch and commit in the message all belong to that push.
 const env = {
   ...RUNNER_ENV,
+  ...FIXTURE_RUNNER_ENV,
+  ...FIXTURE_RUNS.push,
   PATH: process.env.PATH,
   GITHUB_OUTPUT: files.output,
   GITHUB_STEP_SUMMARY: files.summary,
@@ -66,10 +70,33 @@ for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCas
 console.log(
   `Fake Rocket.Chat listening on ${fake.url}; running dist/index.js as user ${USERS.bot.username}\n`
 )
+// The action's first lines ask the runner to mask the token (::add-mask::<token>); a runner
+// swallows them, and so does the demo, so the token never shows in its output.
+let masked = 0
 const code = await new Promise((done) => {
-  const child = spawn(process.execPath, [join(root, 'dist/index.js')], { env, stdio: 'inherit' })
-  child.on('close', done)
+  const child = spawn(process.execPath, [join(root, 'dist/index.js')], {
+    env,
+    stdio: ['ignore', 'pipe', 'inherit']
+  })
+  let pending = ''
+  const show = (line) => {
+    if (line.startsWith('::add-mask::')) masked++
+    else process.stdout.write(`${line}\n`)
+  }
+  child.stdout.setEncoding('utf8').on('data', (chunk) => {
+    const lines = (pending + chunk).split('\n')
+    pending = lines.pop()
+    lines.forEach(show)
+  })
+  child.on('close', (status) => {
+    if (pending) show(pending)
+    done(status)
+  })
 })
+if (masked)
+  console.log(
+    `(${masked} ::add-mask:: line${masked === 1 ? '' : 's'} for the runner, holding the token, not shown)`
+  )
 
 console.log('\n--- What the server stored ---')
 for (const message of fake.messages.values()) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { messageUrl, outputsOf } from '../../src/action/outputs.js'
+import { messageUrl, outputsOf, summaryHtml } from '../../src/action/outputs.js'
+import { elementsOf, parseHtml, textOf } from '../helpers/html.js'
 
 const server = new URL('https://chat.example.com/rc')
 
@@ -59,5 +60,44 @@ describe('outputs.ts', () => {
     expect(ts(1757505600123)).toBe('2025-09-10T12:00:00.123Z')
     expect(ts({ $date: 1757505600123 })).toBe('2025-09-10T12:00:00.123Z')
     expect(ts(undefined)).toBe('')
+  })
+})
+
+describe('job summary', () => {
+  const outputs = {
+    'message-id': 'm1',
+    'room-id': 'r<1>',
+    'room-name': 'a&b "c"',
+    'room-type': 'c',
+    'thread-id': '',
+    ts: '2026-09-10T12:00:00.000Z',
+    'message-url': 'https://chat.example.com/channel/a%26b?msg=m1&x="y"',
+    action: 'posted'
+  }
+
+  it('is well-formed HTML whatever the values, with a dash for an empty one', () => {
+    const nodes = parseHtml(summaryHtml(outputs, '#a&b'))
+    const rows = elementsOf(nodes, 'tr').map((tr) => tr.children.map(textOf))
+    expect(rows).toEqual([
+      ['Output', 'Value'],
+      ['message-id', 'm1'],
+      ['room-id', 'r<1>'],
+      ['room-name', 'a&b "c"'],
+      ['room-type', 'c'],
+      ['thread-id', '—'],
+      ['ts', '2026-09-10T12:00:00.000Z'],
+      ['message-url', 'https://chat.example.com/channel/a%26b?msg=m1&x="y"'],
+      ['action', 'posted']
+    ])
+    const [link] = elementsOf(nodes, 'a')
+    expect(textOf(link)).toBe('Open the message in #a&b')
+    expect(textOf(link.attributes.href)).toBe(outputs['message-url'])
+  })
+
+  it('the checker refuses what core.summary wrote for an empty cell', () => {
+    expect(() => parseHtml('<table><tr><td>thread-id</td><td></tr></table>')).toThrow(
+      '</tr> at 33 closes <td>'
+    )
+    expect(() => parseHtml('<p>a & b</p>')).toThrow('stray &')
   })
 })

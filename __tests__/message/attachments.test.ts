@@ -1,6 +1,10 @@
 import { describe, expect, it } from '@jest/globals'
 import { InputError } from '../../src/errors.js'
-import { parseAttachmentsInput, validateAttachments } from '../../src/message/attachments.js'
+import {
+  dropEmptiedLinks,
+  parseAttachmentsInput,
+  validateAttachments
+} from '../../src/message/attachments.js'
 
 function messageOf(fn: () => unknown): string {
   try {
@@ -73,5 +77,59 @@ describe('attachments.ts', () => {
         }
       ])
     ).not.toThrow()
+  })
+})
+
+describe('placeholders in attachments', () => {
+  it('lets a URL or required value that holds a placeholder through the shape check', () => {
+    const raw = JSON.stringify({
+      title_link: '{{ commit_url }}',
+      actions: [{ type: 'button', url: '{{ run_url }}' }],
+      fields: [{ title: '{{ t }}', value: '{{ v }}' }]
+    })
+    expect(parseAttachmentsInput(raw)).toHaveLength(1)
+  })
+
+  it('still refuses what is wrong before rendering: types, and URLs with no placeholder', () => {
+    expect(messageOf(() => parseAttachmentsInput('{"title_link": 5}'))).toMatch(
+      /attachments\[0\]\.title_link must be a URL string, got number 5/
+    )
+    expect(
+      messageOf(() => parseAttachmentsInput('{"title_link": "x {{ a }}", "image_url": "img"}'))
+    ).toMatch(/attachments\[0\]\.image_url is "img"/)
+    expect(
+      messageOf(() => parseAttachmentsInput('{"fields": [{"title": "a", "value": ""}]}'))
+    ).toMatch(/fields\[0\] needs a non-empty "title" and "value"/)
+  })
+
+  it('names the template that rendered a bad URL', () => {
+    const sources = [{ title_link: '{{ branch }}' }]
+    expect(
+      messageOf(() => validateAttachments([{ title_link: 'main' }], 'attachments', { sources }))
+    ).toBe(
+      'Input "attachments": attachments[0].title_link is "main", rendered from "{{ branch }}"; it must be an absolute http(s) URL, a data: URL or a /file-upload/ path.'
+    )
+  })
+
+  it('names the template of an action button URL, under the label of a template file', () => {
+    const sources = [{ actions: [{ type: 'button', url: 'see {{ x }}' }] }]
+    expect(
+      messageOf(() =>
+        validateAttachments([{ actions: [{ type: 'button', url: 'see ' }] }], 'template-file', {
+          sources,
+          label: 'deploy.yml attachments'
+        })
+      )
+    ).toMatch(
+      /^Input "template-file": deploy\.yml attachments\[0\]\.actions\[0\]\.url is "see ", rendered from "see \{\{ x \}\}"/
+    )
+  })
+
+  it('leaves out a link that rendered empty, and keeps literal and filled ones', () => {
+    const sources = [{ title_link: '{{ pr_url }}', image_url: '{{ img }}', author_link: '' }]
+    const rendered = [{ title_link: '', image_url: 'https://x/y.png', author_link: '' }]
+    expect(dropEmptiedLinks(rendered, sources)).toEqual([
+      { image_url: 'https://x/y.png', author_link: '' }
+    ])
   })
 })

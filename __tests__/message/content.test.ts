@@ -89,6 +89,38 @@ describe('buildContent', () => {
     expect(() => build({ alias: '{{/a}}' })).toThrow('Input "alias": template syntax error')
   })
 
+  it('fills placeholders in link fields, then checks the links, naming the placeholder', () => {
+    const out = build({
+      attachments: [
+        { title: '{{ sha7 }}', title_link: '{{ commit_url }}', image_url: '{{ pr_url }}' }
+      ]
+    })
+    // On a push pr_url is empty: the link is left out rather than refused by the server.
+    expect(out.attachments).toEqual([
+      {
+        title: '6113728',
+        title_link:
+          'https://github.com/Codertocat/Hello-World/commit/6113728f27ae82c7b1a177c8d03f9e96e0adf246'
+      }
+    ])
+    expect(() => build({ attachments: [{ title_link: '{{ branch }}' }] })).toThrow(
+      'Input "attachments": attachments[0].title_link is "master", rendered from "{{ branch }}"; it must be an absolute http(s) URL'
+    )
+    expect(() =>
+      build({
+        templateFile: { path: 'd.yml', attachments: [{ author_link: 'x{{ sha7 }}' }] }
+      })
+    ).toThrow(
+      'Input "template-file": d.yml attachments[0].author_link is "x6113728", rendered from "x{{ sha7 }}"'
+    )
+  })
+
+  it('checks literal attachments as they are when template is false', () => {
+    expect(() =>
+      build({ template: false, attachments: [{ title_link: '{{ commit_url }}' }] })
+    ).toThrow('attachments[0].title_link is "{{ commit_url }}"; it must be an absolute')
+  })
+
   it('warns about placeholders that are not in the context', () => {
     const warnings: string[] = []
     build({ message: 'Hi {{ github.event.nope }}' }, context('push'), warnings)

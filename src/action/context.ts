@@ -192,7 +192,8 @@ function compareUrl(
   return base && head ? `${repoUrl}/compare/${base}...${head}` : ''
 }
 
-function readEvent(path: string | undefined): Record<string, unknown> {
+/** The event payload at GITHUB_EVENT_PATH; {} when there is none or it cannot be read. */
+export function readEvent(path: string | undefined): Record<string, unknown> {
   if (!path) return {}
   try {
     return record(JSON.parse(readFileSync(path, 'utf8')))

@@ -64,6 +64,8 @@ export const INPUTS = {
   'max-message-length': integer(1, 10_000_000),
   'max-parts': integer(1, 100, 10),
   'fail-on-error': boolean(true),
+  // Only pull requests from forks and Dependabot runs, which GitHub gives no secrets, may skip.
+  'skip-without-credentials': boolean(true),
   'dry-run': boolean(false)
 } satisfies Record<string, InputSpec>
 
@@ -96,12 +98,20 @@ export function maskingReader(
   mask: (secret: string) => void,
   env: NodeJS.ProcessEnv = process.env
 ): GetInput {
-  for (const secret of proxyPasswords(PROXY_VARIABLES.map((n) => env[n]))) mask(secret)
+  // Inputs are read more than once; each form is masked once, so the log has one
+  // ::add-mask:: line per secret.
+  const masked = new Set<string>()
+  const once = (secret: string): void => {
+    if (masked.has(secret)) return
+    masked.add(secret)
+    mask(secret)
+  }
+  for (const secret of proxyPasswords(PROXY_VARIABLES.map((n) => env[n]))) once(secret)
   const read = (name: InputName): string => {
     const value = raw(name)
     const spec: InputSpec = INPUTS[name]
     if (value && spec.kind === 'text' && spec.secret)
-      for (const form of spec.secret(value)) mask(form)
+      for (const form of spec.secret(value)) once(form)
     return value
   }
   for (const name of Object.keys(INPUTS) as InputName[]) read(name)

@@ -83,6 +83,10 @@ export class ActionLog implements Logger {
     core.debug(annotationText(message))
   }
 
+  notice(message: string): void {
+    core.notice(annotationText(message))
+  }
+
   /** Fails the step with `message` as its error annotation. */
   fail(message: string): void {
     core.setFailed(annotationText(message))

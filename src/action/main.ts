@@ -3,14 +3,15 @@ import { deliver, PartialDeliveryError } from '../delivery/deliver.js'
 import { dryRunReport } from '../delivery/dry-run.js'
 import { deliverToWebhook } from '../delivery/webhook.js'
 import { InputError } from '../errors.js'
-import { validateAttachments } from '../message/attachments.js'
 import type { LiveText } from '../delivery/options.js'
 import { buildContent, type Content, type TemplateFileContent } from '../message/content.js'
 import type { EnvAccess, WorkflowContext } from '../message/context.js'
 import { loadTemplateFile } from '../message/template-file.js'
 import { Deadline } from '../rocketchat/deadline.js'
 import { readWorkflowContext, templateEnv } from './context.js'
+import { skipWithoutCredentials } from './credentials.js'
 import { explainFailure } from './explain.js'
+import { unexpandedExpressions } from './expressions.js'
 import { resolveFiles } from './files.js'
 import { maskingReader, SETTING_NAMES } from './inputs.js'
 import { log } from './log.js'
@@ -36,6 +37,12 @@ export async function run(): Promise<void> {
         masked.push(secret)
       }
     )
+    for (const warning of unexpandedExpressions(getInput)) log.warning(warning)
+    const skip = skipWithoutCredentials(getInput)
+    if (skip) {
+      log.notice(skip)
+      return
+    }
     settings = readSettings(getInput)
     for (const warning of settings.warnings) log.warning(warning)
     // One budget from here on: templating, file checks and every request share it.
@@ -134,13 +141,6 @@ function composeContent(
     ctx,
     warn
   )
-  // Templates fill string values after the input was checked, so check again what will be sent.
-  if (content.attachments) {
-    validateAttachments(
-      content.attachments,
-      !settings.attachments && settings.templateFile ? 'template-file' : 'attachments'
-    )
-  }
   // An update may bring only a reaction or files: the message then keeps its text.
   const updates =
     Boolean(settings.updateMessageId) ||

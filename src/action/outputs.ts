@@ -58,19 +58,28 @@ export async function writeOutputs(
   // The room's name is the server's: one escaped line.
   log.info(`${DONE[delivery.action]} ${oneLine(where, 200)}: ${outputs['message-url']}`)
   if (process.env.GITHUB_STEP_SUMMARY) {
-    await core.summary
-      .addHeading(`Rocket.Chat message ${delivery.action}`, 3)
-      .addTable([
-        [
-          { data: 'Output', header: true },
-          { data: 'Value', header: true }
-        ],
-        ...Object.entries(outputs).map(([name, value]) => [name, escapeHtml(value)])
-      ])
-      .addLink(`Open the message in ${escapeHtml(where)}`, escapeHtml(outputs['message-url']))
-      .write()
+    await core.summary.addRaw(summaryHtml(outputs, where), true).write()
   }
   return outputs
+}
+
+/**
+ * The job summary: the outputs in a table and a link to the message. Written by hand rather
+ * than with core.summary's table, which leaves an empty cell unclosed (`<td></tr>`); an empty
+ * output shows as a dash, and every value is escaped, since room names and ids come from
+ * the server.
+ */
+export function summaryHtml(outputs: Record<string, string>, where: string): string {
+  const row = (cells: string[], tag: 'th' | 'td'): string =>
+    `<tr>${cells.map((cell) => `<${tag}>${cell}</${tag}>`).join('')}</tr>`
+  const rows = Object.entries(outputs).map(([name, value]) =>
+    row([escapeHtml(name), value ? escapeHtml(value) : '—'], 'td')
+  )
+  return [
+    `<h3>Rocket.Chat message ${escapeHtml(outputs.action)}</h3>`,
+    `<table>${row(['Output', 'Value'], 'th')}${rows.join('')}</table>`,
+    `<p><a href="${escapeHtml(outputs['message-url'])}">Open the message in ${escapeHtml(where)}</a></p>`
+  ].join('\n')
 }
 
 /**
@@ -84,8 +93,10 @@ export async function writeWebhookOutputs(): Promise<void> {
   log.info(`Posted through the incoming webhook. ${why}`)
   if (process.env.GITHUB_STEP_SUMMARY) {
     await core.summary
-      .addHeading('Rocket.Chat message posted through an incoming webhook', 3)
-      .addRaw(why, true)
+      .addRaw(
+        `<h3>Rocket.Chat message posted through an incoming webhook</h3>\n<p>${why}</p>`,
+        true
+      )
       .write()
   }
 }

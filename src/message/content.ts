@@ -1,5 +1,5 @@
 import type { EnvAccess, WorkflowContext } from './context.js'
-import type { Attachment } from './attachments.js'
+import { dropEmptiedLinks, validateAttachments, type Attachment } from './attachments.js'
 import type { AllowedMentions } from './neutralise.js'
 import { presetLinks, releasePreset, statusPreset } from './presets.js'
 import { templateUrls, urlsIn, type LinkPreviews } from './previews.js'
@@ -72,7 +72,7 @@ export function buildContent(
   const alias = opts.alias
     ? part(opts.alias, { ...base, input: 'alias' })
     : part(file.alias, { ...base, input: 'template-file', where: fileWhere('alias') })
-  const attachments =
+  const attachments: { items: unknown[]; at: TemplateOptions } | undefined =
     opts.attachments !== undefined
       ? { items: opts.attachments as unknown[], at: { ...base, input: 'attachments' } }
       : file.attachments !== undefined
@@ -95,9 +95,13 @@ export function buildContent(
   const previewable = new Set(templateUrls(messagePieces))
   let list: Attachment[] | undefined
   if (attachments) {
-    list = (
-      opts.template ? renderAttachments(attachments.items, ctx, attachments.at) : attachments.items
-    ) as Attachment[]
+    const { items, at } = attachments
+    list = opts.template
+      ? dropEmptiedLinks(renderAttachments(items, ctx, at) as Attachment[], items)
+      : (items as Attachment[])
+    // The input's shape was checked as written; what placeholders filled in is checked here,
+    // and an error quotes the template that produced the bad value.
+    validateAttachments(list, at.input, { sources: items, label: at.where ?? 'attachments' })
   }
 
   // The run report is about the whole run, so its result decides the mention.

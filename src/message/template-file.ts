@@ -2,6 +2,7 @@ import { readFileSync, realpathSync, statSync } from 'node:fs'
 import { extname, isAbsolute, relative, resolve, sep } from 'node:path'
 import { InputError, quote } from '../errors.js'
 import type { TemplateFileContent } from './content.js'
+import { checkAttachmentShape, type Attachment } from './attachments.js'
 import { describeJsonError, MAX_DEPTH, tooDeep } from './json.js'
 
 const INPUT = 'template-file'
@@ -171,6 +172,7 @@ function shape(data: unknown, path: string): Omit<TemplateFileContent, 'path'> {
         )
       }
     })
+    checkAttachmentShape(list as Attachment[], INPUT, `${path} attachments`)
     out.attachments = list
   }
   return out
