@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs'
 import type { DeliveryOptions, KeyMode } from '../delivery/options.js'
 import { InputError, quote } from '../errors.js'
 import { parseAttachmentsInput, type Attachment } from '../message/attachments.js'
-import type { AllowedMentions, Preset } from '../message/content.js'
+import { parseBlocksInput, type Block } from '../message/blocks.js'
+import type { AllowedMentions, Layout, Preset } from '../message/content.js'
 import type { LongMessage } from '../message/fit.js'
 import type { RoomRef } from '../rocketchat/types.js'
 import { parseWebhookUrl, WebhookUrlError, type Webhook } from '../rocketchat/webhook.js'
@@ -19,6 +20,7 @@ import {
 export interface Settings extends DeliveryOptions {
   message: string
   attachments?: Attachment[]
+  blocks?: Block[]
   alias: string
   /** Paths and globs in the workspace, one per line of the input. */
   files: string[]
@@ -26,6 +28,7 @@ export interface Settings extends DeliveryOptions {
   template: boolean
   templateFile: string
   preset: Preset
+  layout: Layout
   status: string
   mention: string
   mentionIf: string[]
@@ -117,8 +120,12 @@ function readRest(
     .split(/\r?\n/)
     .map((line) => line.trim())
     .filter(Boolean)
+  const layout = readChoice(getInput, 'layout')
+  const blocks = parseBlocksInput(getInput('blocks'))
   if (webhook) {
     refuseWithWebhook({
+      blocks: blocks ? 'given' : '',
+      layout: layout === 'blocks' ? 'blocks' : '',
       'message-key': messageKey,
       'update-message-id': updateMessageId,
       reaction,
@@ -139,6 +146,7 @@ function readRest(
     room,
     message: getInput('message'),
     attachments: parseAttachmentsInput(getInput('attachments')),
+    blocks,
     alias: getInput('alias'),
     emoji: readEmoji(getInput('emoji')),
     avatar,
@@ -154,6 +162,7 @@ function readRest(
     template: readBoolean(getInput, 'template'),
     templateFile: getInput('template-file'),
     preset: readChoice(getInput, 'preset'),
+    layout,
     status: getInput('status').toLowerCase(),
     mention: getInput('mention'),
     mentionIf: readMentionIf(getInput('mention-if')),
@@ -339,8 +348,17 @@ function checkAddressing(given: {
   }
 }
 
+// processWebhookMessage copies text, alias, emoji, avatar, attachments, tmid and a few more
+// fields into the message it posts, never blocks (RocketChat/Rocket.Chat
+// apps/meteor/app/lib/server/functions/processWebhookMessage.ts at 0066124e, 7.x; the same in
+// the .js of 6.x and apps/meteor/server/lib/messages/processWebhookMessage.ts at 412cd3e8).
+const WEBHOOK_NO_BLOCKS =
+  'an incoming webhook drops blocks (the server copies only text, attachments and a few other fields into the message it posts), so they would never arrive; layout: attachments works with a webhook'
+
 // What a webhook cannot do: it posts new messages only and answers without the message.
 const WEBHOOK_CANNOT: Record<string, string> = {
+  blocks: WEBHOOK_NO_BLOCKS,
+  layout: WEBHOOK_NO_BLOCKS,
   'message-key': 'the webhook does not say which message it posted, so no later step can find it',
   'update-message-id': 'a webhook can only post new messages',
   reaction: 'the webhook does not say which message it posted, so there is nothing to react to',

@@ -1,10 +1,13 @@
 import type { WorkflowContext } from './context.js'
 import type { Attachment } from './attachments.js'
+import { blocksSummary, validateBlocks, type Block } from './blocks.js'
+import { layOut, type Layout } from './card.js'
 import type { AllowedMentions } from './neutralise.js'
-import { releasePreset, statusPreset } from './presets.js'
+import { releaseCard, statusCard } from './presets.js'
 import { renderAttachments, renderTemplate, type TemplateOptions } from './template.js'
 
 export type { AllowedMentions } from './neutralise.js'
+export type { Layout } from './card.js'
 export type Preset = 'auto' | 'status' | 'release' | 'none'
 
 /** A loaded template file; `path` (as given) only labels errors and warnings. */
@@ -12,6 +15,7 @@ export interface TemplateFileContent {
   message?: string
   alias?: string
   attachments?: unknown[]
+  blocks?: unknown[]
   path?: string
 }
 
@@ -22,11 +26,15 @@ export interface ContentOptions {
   alias: string
   /** Parsed JSON, undefined when not given. */
   attachments?: Attachment[]
+  /** Parsed and checked JSON, undefined when not given; checked again once rendered. */
+  blocks?: Block[]
   /** Already loaded; the message, alias and attachments inputs win over its values. */
   templateFile?: TemplateFileContent
   /** false: no {{ }} rendering at all (text posted literally). */
   template: boolean
   preset: Preset
+  /** How a preset is laid out: a coloured attachment (the default), or UiKit blocks. */
+  layout?: Layout
   allowedMentions: AllowedMentions
   /** Who to ping, '' for nobody. Trusted: the workflow author wrote it. */
   mention: string
@@ -37,9 +45,11 @@ export interface ContentOptions {
 }
 
 export interface Content {
+  /** With blocks: the notification text (the web client shows the blocks instead). */
   text: string
   alias: string
   attachments?: Attachment[]
+  blocks?: Block[]
   /** The text and attachments are only there because `preset: auto` filled in for none. */
   presetOnly?: boolean
 }
@@ -70,6 +80,15 @@ export function buildContent(
             at: { ...base, input: 'template-file', where: fileWhere('attachments') }
           }
         : undefined
+  const blocks: { items: unknown[]; at: TemplateOptions } | undefined =
+    opts.blocks !== undefined
+      ? { items: opts.blocks as unknown[], at: { ...base, input: 'blocks' } }
+      : file.blocks !== undefined
+        ? {
+            items: file.blocks,
+            at: { ...base, input: 'template-file', where: fileWhere('blocks') }
+          }
+        : undefined
 
   const render = (p: Part | undefined): string =>
     !p || !p.text ? '' : opts.template ? renderTemplate(p.text, ctx, p.at) : p.text
@@ -80,11 +99,18 @@ export function buildContent(
       opts.template ? renderAttachments(attachments.items, ctx, attachments.at) : attachments.items
     ) as Attachment[]
   }
+  let blockList: Block[] | undefined
+  if (blocks) {
+    const { items, at } = blocks
+    // Checked again once rendered: a placeholder may have filled a URL or emptied a text.
+    const rendered = opts.template ? renderAttachments(items, ctx, at) : items
+    blockList = validateBlocks(rendered, at.input, at.where ?? 'blocks')
+  }
 
   const mention = mentionPrefix(opts, ctx.job.status)
   const preset = choosePreset(
     opts.preset,
-    Boolean(message?.text) || attachments !== undefined,
+    Boolean(message?.text) || attachments !== undefined || blocks !== undefined,
     ctx,
     warn
   )
@@ -93,18 +119,22 @@ export function buildContent(
       allowedMentions: opts.allowedMentions,
       maxLength: Math.max(0, opts.maxLength - (mention ? mention.length + 1 : 0))
     }
-    const built =
-      preset === 'release' ? releasePreset(ctx, presetOpts) : statusPreset(ctx, presetOpts)
-    // With an explicit preset, a given message replaces the preset's line and given
-    // attachments follow the preset's card.
+    const card = preset === 'release' ? releaseCard(ctx, presetOpts) : statusCard(ctx, presetOpts)
+    const built = layOut(card, opts.layout ?? 'attachments')
+    // With an explicit preset, a given message replaces the preset's line, and given
+    // attachments and blocks follow the preset's.
     text = text || built.text
-    list = [...built.attachments, ...(list ?? [])]
+    if (built.attachments) list = [...built.attachments, ...(list ?? [])]
+    if (built.blocks) blockList = [...built.blocks, ...(blockList ?? [])]
   }
 
+  // Notifications use the text, so a message of blocks is never without one.
+  if (!text && blockList?.length) text = blocksSummary(blockList)
   if (mention) text = text ? `${mention} ${text}` : mention
   const content: Content = { text, alias: render(alias) }
   if (opts.preset === 'auto' && preset !== 'none') content.presetOnly = true
   if (list && list.length > 0) content.attachments = list
+  if (blockList && blockList.length > 0) content.blocks = blockList
   return content
 }
 

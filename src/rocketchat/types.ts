@@ -24,6 +24,8 @@ export interface Message {
   tshow?: boolean
   u?: { _id: string; username: string; name?: string }
   attachments?: Record<string, unknown>[]
+  /** UiKit layout blocks; the web client shows them instead of `msg`. */
+  blocks?: Record<string, unknown>[]
 }
 
 /** The body of `chat.sendMessage`'s `message`. */
@@ -37,6 +39,8 @@ export interface OutgoingMessage {
   tmid?: string
   tshow?: boolean
   attachments?: Record<string, unknown>[]
+  /** UiKit layout blocks (message.blocks: an array of objects in every schema in scope). */
+  blocks?: Record<string, unknown>[]
 }
 
 /** Where the client may log: the action passes @actions/core, tests pass a recorder. */
