@@ -33629,6 +33629,10 @@ class BlockError extends Error {
         this.at = at;
     }
 }
+// While the input is checked before templating, a string with a placeholder may become a URL
+// or a text later; it is checked for that once rendered. (Checks run synchronously, one at a time.)
+let beforeTemplating = false;
+const placeholder = (value) => beforeTemplating && typeof value === 'string' && value.includes('{{');
 /**
  * Parses the `blocks` input: a JSON array of layout blocks, or one block. Returns undefined
  * when the input is empty. Checked again after templating, since a placeholder may fill a URL.
@@ -33643,7 +33647,13 @@ function parseBlocksInput(raw, input = 'blocks') {
     catch (error) {
         throw new InputError(input, `is not valid JSON: ${describeJsonError(raw, error)}`);
     }
-    return validateBlocks(Array.isArray(parsed) ? parsed : [parsed], input);
+    beforeTemplating = true;
+    try {
+        return validateBlocks(Array.isArray(parsed) ? parsed : [parsed], input);
+    }
+    finally {
+        beforeTemplating = false;
+    }
 }
 /**
  * Checks blocks against ui-kit's shapes, so that a mistake fails before anything is sent and
@@ -33743,13 +33753,13 @@ function blocks_button(value, at) {
         type: noop,
         text: required(textObject('plain_text')),
         url: (link, where) => {
-            if (link === undefined || link === '') {
+            if (link === undefined || (typeof link === 'string' && !link.trim())) {
                 throw new BlockError(where, 'is missing: a button must open a link ("url": "https://…"). No app on the Rocket.Chat server handles a click, so a button without a url would do nothing.');
             }
             url(link, where);
         },
         style: (style, where) => {
-            if (style !== undefined && !BUTTON_STYLES.includes(style))
+            if (style !== undefined && !placeholder(style) && !BUTTON_STYLES.includes(style))
                 throw new BlockError(where, `is ${quote(String(style))}; one of ${BUTTON_STYLES.join(', ')}.`);
         },
         secondary: optionalBoolean,
@@ -33789,6 +33799,8 @@ function required(check) {
     };
 }
 function nonEmptyString(value, at) {
+    if (placeholder(value))
+        return;
     if (typeof value !== 'string')
         throw new BlockError(at, `must be a string, got ${blocks_typeName(value)}.`);
     if (!value.trim())
@@ -33796,6 +33808,8 @@ function nonEmptyString(value, at) {
 }
 // A link opens in the reader's browser: absolute http(s) only, never javascript: or a path.
 function url(value, at) {
+    if (placeholder(value))
+        return;
     if (typeof value !== 'string' || !/^https?:\/\/[^\s/]/i.test(value))
         throw new BlockError(at, `is ${quote(String(value))}; it must be an absolute http(s) URL.`);
 }
@@ -33815,6 +33829,8 @@ function textObject(only) {
     };
 }
 function blocks_text(value, at) {
+    if (placeholder(value))
+        return;
     if (typeof value !== 'string')
         throw new BlockError(at, `must be a string, got ${blocks_typeName(value)}.`);
     if (!value.trim())

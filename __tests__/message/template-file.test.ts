@@ -171,7 +171,7 @@ describe('loadTemplateFile', () => {
       'Input "template-file": "ci/attachment-type.yml": attachments[0] must be an object, got string "just a string".'
     )
     expect((await failure('ci/list.json')).message).toMatch(
-      /must hold a mapping with message, alias and\/or attachments\.$/
+      /must hold a mapping with message, alias, attachments and\/or blocks\.$/
     )
   })
 })

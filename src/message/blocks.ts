@@ -57,6 +57,12 @@ class BlockError extends Error {
 
 type Check = (value: unknown, at: string) => void
 
+// While the input is checked before templating, a string with a placeholder may become a URL
+// or a text later; it is checked for that once rendered. (Checks run synchronously, one at a time.)
+let beforeTemplating = false
+const placeholder = (value: unknown): boolean =>
+  beforeTemplating && typeof value === 'string' && value.includes('{{')
+
 /**
  * Parses the `blocks` input: a JSON array of layout blocks, or one block. Returns undefined
  * when the input is empty. Checked again after templating, since a placeholder may fill a URL.
@@ -69,7 +75,12 @@ export function parseBlocksInput(raw: string, input = 'blocks'): Block[] | undef
   } catch (error) {
     throw new InputError(input, `is not valid JSON: ${describeJsonError(raw, error as Error)}`)
   }
-  return validateBlocks(Array.isArray(parsed) ? parsed : [parsed], input)
+  beforeTemplating = true
+  try {
+    return validateBlocks(Array.isArray(parsed) ? parsed : [parsed], input)
+  } finally {
+    beforeTemplating = false
+  }
 }
 
 /**
@@ -176,7 +187,7 @@ function button(value: unknown, at: string): void {
     type: noop,
     text: required(textObject('plain_text')),
     url: (link, where) => {
-      if (link === undefined || link === '') {
+      if (link === undefined || (typeof link === 'string' && !link.trim())) {
         throw new BlockError(
           where,
           'is missing: a button must open a link ("url": "https://…"). No app on the Rocket.Chat server handles a click, so a button without a url would do nothing.'
@@ -185,7 +196,7 @@ function button(value: unknown, at: string): void {
       url(link, where)
     },
     style: (style, where) => {
-      if (style !== undefined && !BUTTON_STYLES.includes(style as string))
+      if (style !== undefined && !placeholder(style) && !BUTTON_STYLES.includes(style as string))
         throw new BlockError(
           where,
           `is ${quote(String(style))}; one of ${BUTTON_STYLES.join(', ')}.`
@@ -236,6 +247,7 @@ function required(check: Check): Check {
 }
 
 function nonEmptyString(value: unknown, at: string): void {
+  if (placeholder(value)) return
   if (typeof value !== 'string')
     throw new BlockError(at, `must be a string, got ${typeName(value)}.`)
   if (!value.trim()) throw new BlockError(at, 'is empty.')
@@ -243,6 +255,7 @@ function nonEmptyString(value: unknown, at: string): void {
 
 // A link opens in the reader's browser: absolute http(s) only, never javascript: or a path.
 function url(value: unknown, at: string): void {
+  if (placeholder(value)) return
   if (typeof value !== 'string' || !/^https?:\/\/[^\s/]/i.test(value))
     throw new BlockError(at, `is ${quote(String(value))}; it must be an absolute http(s) URL.`)
 }
@@ -269,6 +282,7 @@ function textObject(only?: 'plain_text'): Check {
 }
 
 function text(value: unknown, at: string): void {
+  if (placeholder(value)) return
   if (typeof value !== 'string')
     throw new BlockError(at, `must be a string, got ${typeName(value)}.`)
   if (!value.trim()) throw new BlockError(at, 'is empty: the block would show nothing.')
