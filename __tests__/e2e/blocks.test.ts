@@ -207,7 +207,11 @@ describe('blocks through the bundle', () => {
     const fake = servers['8']
     const count = fake.messages.size
     const hook = { 'webhook-url': fake.url + INTEGRATIONS.default.path }
-    for (const inputs of [{ blocks: JSON.stringify(BLOCKS), message: 'x' }, { layout: 'blocks' }]) {
+    const refused: Record<string, string>[] = [
+      { blocks: JSON.stringify(BLOCKS), message: 'x' },
+      { layout: 'blocks' }
+    ]
+    for (const inputs of refused) {
       const run = await runAction({ inputs: { ...hook, ...inputs }, cwd: workspace })
       expect(run.code).toBe(1)
       expect(run.stdout).toMatch(
