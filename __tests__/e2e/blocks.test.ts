@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { parse as parseYaml } from 'yaml'
 import { startFakeRocketChat } from '../../test/fake-rocketchat/server.mjs'
 import { INTEGRATIONS, USERS } from '../../test/fake-rocketchat/seed.mjs'
 import { FIXTURE_RUNS } from '../fixtures/events/runs.js'
@@ -182,6 +183,30 @@ describe('blocks through the bundle', () => {
         /has blocks, so Rocket.Chat's web client shows them instead of its text/
       )
     ])
+  })
+
+  it('posts the README example as written', async () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')
+    const section = readme.slice(readme.indexOf('### Buttons and sections (blocks)'))
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(section)?.[1] ?? ''
+    const [step] = parseYaml(yaml) as { with: Record<string, string> }[]
+    expect(step.with.blocks).toContain('"type": "actions"')
+    // The example's server and secrets are placeholders; post() gives the fake's.
+    const inputs = Object.fromEntries(
+      Object.entries(step.with).filter(
+        ([name]) => !['server-url', 'auth-token', 'user-id'].includes(name)
+      )
+    )
+    const run = await post(
+      { ...inputs, status: 'success' },
+      { event: event('push'), eventName: 'push', env: FIXTURE_RUNS.push }
+    )
+    expect(run.code).toBe(0)
+    const message = stored(run)
+    expect(message.msg).toBe(`Deploy of ${REPO}: success`)
+    const buttons = message.blocks?.at(-1)?.elements ?? []
+    expect(buttons.map((b) => b.text.text)).toEqual(['Open run', 'View commit'])
+    expect(buttons[1].url).toBe(`https://github.com/${REPO}/commit/${FIXTURE_RUNS.push.GITHUB_SHA}`)
   })
 
   it('refuses a button without url before sending anything', async () => {
