@@ -198,11 +198,12 @@ async function update(
     log.info(`No text given: the message ${existing._id} keeps its text.`)
   } else if (draft.msg !== existing.msg) {
     message = await updateMessage(client, { roomId: existing.rid, msgId: existing._id }, draft.msg)
-    // The web client shows a message's blocks in place of its text (RoomMessageContent renders
-    // md only when there are no blocks), so there the update changes nothing visible.
+    // The web client shows a message's blocks in place of its text (RocketChat/Rocket.Chat
+    // apps/meteor/client/components/message/variants/room/RoomMessageContent.tsx at ba4cc4dd
+    // renders md only when there are no blocks), so there the update changes nothing visible.
     if (existing.blocks?.length) {
       log.warning(
-        `The message ${existing._id} has blocks, so Rocket.Chat's web client shows them instead of its text: the new text reaches notifications, search and mobile clients, but the room shows the blocks it was created with. For a message that later steps update, use layout: attachments or no blocks.`
+        `The message ${existing._id} has blocks, so Rocket.Chat's web client shows them instead of its text: the new text reaches notifications and search, but the room shows the blocks it was created with. For a message that later steps update, use layout: attachments or no blocks.`
       )
     }
   }

@@ -18,7 +18,11 @@ import { cutAt } from './length.js'
 // the server. The types are ui-kit's own; only a button differs: it opens a link, so `url` is
 // required, and the ids an app would route a click by are optional.
 
-/** A button that opens `url`. A click also reports to the server, where no app answers it. */
+/**
+ * A button that opens `url`: the web client renders it as a link (RocketChat/Rocket.Chat
+ * packages/fuselage-ui-kit/src/elements/ButtonElement.tsx at 18aac3d1) and also reports the
+ * click to the app named by `appId` ('core' when none), which no app on the server answers.
+ */
 export type LinkButton = Omit<ButtonElement, 'appId' | 'blockId' | 'actionId' | 'url'> & {
   url: string
   actionId: string
