@@ -28368,7 +28368,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4608:
+/***/ 733:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32777,7 +32777,8 @@ function holding(room, given, target) {
  *
  * Steps racing on one key are safe: the server stores only one message per id, and the
  * others, told the id is taken, update it or reply under it. A message keeps the attachments
- * it was created with (chat.update cannot change them): given again, they bring a warning.
+ * and blocks it was created with (chat.update cannot change them): given again, they bring a
+ * warning.
  */
 async function sendAddressed(client, addressing, draft, options) {
     const { log, live, deadline } = options;
@@ -32880,9 +32881,12 @@ async function replyUnderKeyed(client, id, key, draft) {
 }
 async function update(client, existing, draft, log, keepText = false) {
     if (keepText)
-        draft = { ...draft, msg: '', attachments: undefined };
-    if (draft.attachments?.length) {
-        log.warning(`The message ${existing._id} already exists, so the attachments given are not posted: chat.update can only change the text. The message keeps the attachments it was created with.`);
+        draft = { ...draft, msg: '', attachments: undefined, blocks: undefined };
+    const kept = [draft.attachments?.length && 'attachments', draft.blocks?.length && 'blocks']
+        .filter(Boolean)
+        .join(' and ');
+    if (kept) {
+        log.warning(`The message ${existing._id} already exists, so the ${kept} given are not posted: chat.update can only change the text. The message keeps the ${kept} it was created with.`);
     }
     let message = existing;
     if (!draft.msg) {
@@ -32890,6 +32894,12 @@ async function update(client, existing, draft, log, keepText = false) {
     }
     else if (draft.msg !== existing.msg) {
         message = await updateMessage(client, { roomId: existing.rid, msgId: existing._id }, draft.msg, draft.previewUrls);
+        // The web client shows a message's blocks in place of its text (RocketChat/Rocket.Chat
+        // apps/meteor/client/components/message/variants/room/RoomMessageContent.tsx at ba4cc4dd
+        // renders md only when there are no blocks), so there the update changes nothing visible.
+        if (existing.blocks?.length) {
+            log.warning(`The message ${existing._id} has blocks, so Rocket.Chat's web client shows them instead of its text: the new text reaches notifications and search, but the room shows the blocks it was created with. For a message that later steps update, use layout: attachments or no blocks.`);
+        }
     }
     return {
         message,
@@ -32911,9 +32921,9 @@ function posted(message) {
 }
 // Creating the keyed message needs something to show; updating it does not.
 function withContent(draft, key) {
-    if (draft.msg || draft.attachments?.length)
+    if (draft.msg || draft.attachments?.length || draft.blocks?.length)
         return draft;
-    throw new Error(`message-key ${quote(key)} has no message yet, and this step has no text or attachments to create it with.`);
+    throw new Error(`message-key ${quote(key)} has no message yet, and this step has no text, attachments or blocks to create it with.`);
 }
 /**
  * Creates a message with a chosen id, or finds that it exists: a step with the same key got
@@ -33114,7 +33124,10 @@ function outgoing(options, content, text) {
         ...(options.threadId && { tmid: options.threadId }),
         ...(options.threadBroadcast && { tshow: true }),
         ...(content.attachments?.length && { attachments: content.attachments }),
-        ...(content.previewUrls && { previewUrls: content.previewUrls })
+        ...(content.previewUrls && { previewUrls: content.previewUrls }),
+        ...(content.blocks?.length && {
+            blocks: content.blocks
+        })
     };
 }
 /** The chat.sendMessage message for `rid` (the id is added where it is chosen). */
@@ -33122,9 +33135,18 @@ function restDraft(message, rid) {
     const { text, ...rest } = message;
     return { rid, msg: text, ...rest };
 }
-/** The incoming webhook's message: no room (the integration has one), no thread broadcast. */
+/**
+ * The incoming webhook's message: no room (the integration has one), no thread broadcast, and
+ * no blocks: the server's processWebhookMessage copies text, attachments and a few other
+ * fields into the message it posts, never blocks (RocketChat/Rocket.Chat
+ * apps/meteor/app/lib/server/functions/processWebhookMessage.ts at 0066124e), so a message
+ * with blocks is refused here rather than posted without them.
+ */
 function webhookMessage(message) {
-    const { text, alias, emoji, avatar, attachments, tmid } = message;
+    const { text, alias, emoji, avatar, attachments, tmid, blocks } = message;
+    if (blocks?.length) {
+        throw new Error('The message has blocks (from template-file), but an incoming webhook drops blocks: the server copies only text, attachments and a few other fields into the message it posts. Remove blocks from the template file, or post with auth-token and user-id instead of webhook-url.');
+    }
     return { text, alias, emoji, avatar, attachments, tmid };
 }
 
@@ -33255,9 +33277,10 @@ async function deliver(options, content, log, runUrl = '', files = [], deadline 
         let part = 1;
         try {
             for (; part < parts.length; part++) {
-                // The attachments went with the first part; the rest is text in its thread.
+                // The attachments and blocks went with the first part; the rest is text in its thread.
                 const continuation = { ...draftOf(parts[part]), _id: newMessageId(), tmid: threadId };
                 delete continuation.attachments;
+                delete continuation.blocks;
                 await sendMessageOnce(client, continuation);
             }
             const look = draftOf('');
@@ -33555,6 +33578,9 @@ function dryRunReport(options, content, files = [], runUrl = '') {
             (options.keyMode === 'thread'
                 ? 'message-key, thread mode: the first step posts this message; later steps post it as a reply in its thread.'
                 : 'message-key, update mode: the first step posts this message; later steps update its text with chat.update.'),
+        message.blocks?.length &&
+            (options.updateMessageId || (options.messageKey && options.keyMode === 'update')) &&
+            "The blocks are not sent when the message already exists: chat.update changes only the text, which Rocket.Chat's web client does not show for a message with blocks.",
         options.reaction && `Then the reaction ${options.reaction} is added.`,
         files.length &&
             `Then ${files.length} file${files.length === 1 ? ' is' : 's are'} uploaded: ${files.map((f) => `${quote(f.shown)} (${megabytes(f.size)})`).join(', ')}.`
@@ -34012,6 +34038,356 @@ function isPlainObject(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+;// CONCATENATED MODULE: ./src/message/blocks.ts
+
+
+
+const TYPES = ['section', 'context', 'divider', 'image', 'actions'];
+const BUTTON_STYLES = ['primary', 'secondary', 'danger', 'warning', 'success'];
+// Blocks other than those above need an app on the server, or are made by the server itself.
+const NOT_HERE = {
+    input: 'an input block needs an app on the server to read it',
+    preview: 'preview blocks are made by the server for link previews',
+    video_conf: 'video conference blocks are made by the server for calls',
+    callout: 'callout blocks are not rendered in messages by every supported server',
+    conditional: 'conditional blocks are not rendered in messages',
+    tab_navigation: 'tab navigation needs an app on the server',
+    info_card: 'info cards are made by the server'
+};
+/** A problem at a path inside the blocks; validateBlocks turns it into an InputError. */
+class BlockError extends Error {
+    at;
+    constructor(at, detail) {
+        super(`${at} ${detail}`);
+        this.at = at;
+    }
+}
+// While the input is checked before templating, a string with a placeholder may become a URL
+// or a text later; it is checked for that once rendered. (Checks run synchronously, one at a time.)
+let beforeTemplating = false;
+const placeholder = (value) => beforeTemplating && typeof value === 'string' && value.includes('{{');
+/**
+ * Parses the `blocks` input: a JSON array of layout blocks, or one block. Returns undefined
+ * when the input is empty. Checked again after templating, since a placeholder may fill a URL.
+ */
+function parseBlocksInput(raw, input = 'blocks') {
+    if (!raw.trim())
+        return undefined;
+    let parsed;
+    try {
+        parsed = JSON.parse(raw);
+    }
+    catch (error) {
+        throw new InputError(input, `is not valid JSON: ${describeJsonError(raw, error)}`);
+    }
+    beforeTemplating = true;
+    try {
+        return validateBlocks(Array.isArray(parsed) ? parsed : [parsed], input);
+    }
+    finally {
+        beforeTemplating = false;
+    }
+}
+/**
+ * Checks blocks against ui-kit's shapes, so that a mistake fails before anything is sent and
+ * the error names the path (`blocks[2].elements[0].url`). Returns them typed, every button
+ * with an `actionId` (the client reports a click by it).
+ */
+function validateBlocks(blocks, input = 'blocks', base = 'blocks') {
+    try {
+        if (blocks.length === 0)
+            throw new BlockError(base, 'is an empty list; give at least one block or leave it out.');
+        if (blocks.every((block) => isObject(block) && block.type === 'divider'))
+            throw new BlockError(base, 'holds only dividers: there is nothing to show.');
+        return blocks.map((block, i) => checkBlock(block, `${base}[${i}]`));
+    }
+    catch (error) {
+        if (error instanceof BlockError)
+            throw new InputError(input, error.message);
+        throw error;
+    }
+}
+function checkBlock(block, at) {
+    if (!isObject(block))
+        throw new BlockError(at, `must be an object with a "type", got ${blocks_typeName(block)}.`);
+    const type = block.type;
+    if (typeof type !== 'string')
+        throw new BlockError(`${at}.type`, `is missing: one of ${TYPES.join(', ')}.`);
+    if (Object.hasOwn(NOT_HERE, type)) {
+        throw new BlockError(`${at}.type`, `is ${quote(type)}, which this action does not post: ${NOT_HERE[type]}. Use ${TYPES.join(', ')}.`);
+    }
+    if (!TYPES.includes(type))
+        throw new BlockError(`${at}.type`, `is ${quote(type)}; a block is one of ${TYPES.join(', ')}.`);
+    const common = { type: noop, blockId: optionalString, appId: optionalString };
+    switch (type) {
+        case 'section': {
+            keys(block, at, { ...common, text: textObject(), fields: listOf(textObject()), accessory });
+            if (block.text === undefined && block.fields === undefined)
+                throw new BlockError(at, 'is a section with no "text" and no "fields": give at least one.');
+            if (Array.isArray(block.fields) && block.fields.length === 0)
+                throw new BlockError(`${at}.fields`, 'is empty: give at least one field or leave it out.');
+            const section = { ...block };
+            if (isObject(block.accessory) && block.accessory.type === 'button')
+                section.accessory = withActionId(block.accessory, 'accessory');
+            return section;
+        }
+        case 'context':
+            keys(block, at, { ...common, elements: nonEmptyList(contextElement) });
+            return block;
+        case 'divider':
+            keys(block, at, common);
+            return block;
+        case 'image':
+            keys(block, at, {
+                ...common,
+                imageUrl: required(url),
+                altText: required(nonEmptyString),
+                title: textObject('plain_text')
+            });
+            return block;
+        default: {
+            keys(block, at, { ...common, elements: nonEmptyList(blocks_button) });
+            const elements = block.elements.map((element, j) => withActionId(element, `link-${j}`));
+            return { ...block, elements };
+        }
+    }
+}
+function withActionId(button, fallback) {
+    return { ...button, actionId: button.actionId || fallback };
+}
+function accessory(value, at) {
+    if (value === undefined)
+        return;
+    if (isObject(value) && value.type === 'image')
+        imageElement(value, at);
+    else
+        blocks_button(value, at);
+}
+function contextElement(value, at) {
+    if (isObject(value) && value.type === 'image')
+        imageElement(value, at);
+    else
+        textObject()(value, at);
+}
+function imageElement(value, at) {
+    keys(value, at, {
+        type: noop,
+        imageUrl: required(url),
+        altText: required(nonEmptyString)
+    });
+}
+function blocks_button(value, at) {
+    if (!isObject(value))
+        throw new BlockError(at, `must be a button object, got ${blocks_typeName(value)}.`);
+    if (value.type !== 'button') {
+        throw new BlockError(`${at}.type`, `is ${quote(String(value.type))}; only link buttons ("type": "button" with a "url") can be posted: selects, date pickers and the like need an app on the server to handle them.`);
+    }
+    keys(value, at, {
+        type: noop,
+        text: required(textObject('plain_text')),
+        url: (link, where) => {
+            if (link === undefined || (typeof link === 'string' && !link.trim())) {
+                throw new BlockError(where, 'is missing: a button must open a link ("url": "https://…"). No app on the Rocket.Chat server handles a click, so a button without a url would do nothing.');
+            }
+            url(link, where);
+        },
+        style: (style, where) => {
+            if (style !== undefined && !placeholder(style) && !BUTTON_STYLES.includes(style))
+                throw new BlockError(where, `is ${quote(String(style))}; one of ${BUTTON_STYLES.join(', ')}.`);
+        },
+        secondary: optionalBoolean,
+        value: optionalString,
+        actionId: optionalString,
+        blockId: optionalString,
+        appId: optionalString
+    });
+}
+// Every key must be known, or a typo ("feilds") would vanish without a word; each is checked.
+function keys(object, at, checks) {
+    for (const key of Object.keys(object)) {
+        if (!Object.hasOwn(checks, key)) {
+            throw new BlockError(`${at}${member(key)}`, `is not a key of ${kind(object.type)}; it may have ${Object.keys(checks).join(', ')}.`);
+        }
+    }
+    for (const [key, check] of Object.entries(checks))
+        check(object[key], `${at}.${key}`);
+}
+function kind(type) {
+    return type === 'image' || type === 'actions' ? `an ${type} block` : `a ${String(type)}`;
+}
+function noop() { }
+function optionalString(value, at) {
+    if (value !== undefined && typeof value !== 'string')
+        throw new BlockError(at, `must be a string, got ${blocks_typeName(value)}.`);
+}
+function optionalBoolean(value, at) {
+    if (value !== undefined && typeof value !== 'boolean')
+        throw new BlockError(at, `must be true or false, got ${blocks_typeName(value)}.`);
+}
+function required(check) {
+    return (value, at) => {
+        if (value === undefined)
+            throw new BlockError(at, 'is missing.');
+        check(value, at);
+    };
+}
+function nonEmptyString(value, at) {
+    if (placeholder(value))
+        return;
+    if (typeof value !== 'string')
+        throw new BlockError(at, `must be a string, got ${blocks_typeName(value)}.`);
+    if (!value.trim())
+        throw new BlockError(at, 'is empty.');
+}
+// A link opens in the reader's browser: absolute http(s) only, never javascript: or a path.
+function url(value, at) {
+    if (placeholder(value))
+        return;
+    if (typeof value !== 'string' || !/^https?:\/\/[^\s/]/i.test(value))
+        throw new BlockError(at, `is ${quote(String(value))}; it must be an absolute http(s) URL.`);
+}
+function textObject(only) {
+    const kinds = only ? ['plain_text'] : ['plain_text', 'mrkdwn'];
+    return (value, at) => {
+        if (value === undefined)
+            return;
+        if (!isObject(value)) {
+            throw new BlockError(at, `must be a text object like {"type": "${kinds[kinds.length - 1]}", "text": "…"}, got ${blocks_typeName(value)}.`);
+        }
+        if (!kinds.includes(value.type)) {
+            throw new BlockError(`${at}.type`, `is ${quote(String(value.type))}; it must be ${kinds.map((k) => `"${k}"`).join(' or ')}.`);
+        }
+        const flag = value.type === 'plain_text' ? 'emoji' : 'verbatim';
+        keys(value, at, { type: noop, text: required(blocks_text), [flag]: optionalBoolean });
+    };
+}
+function blocks_text(value, at) {
+    if (placeholder(value))
+        return;
+    if (typeof value !== 'string')
+        throw new BlockError(at, `must be a string, got ${blocks_typeName(value)}.`);
+    if (!value.trim())
+        throw new BlockError(at, 'is empty: the block would show nothing.');
+}
+function listOf(check) {
+    return (value, at) => {
+        if (value === undefined)
+            return;
+        if (!Array.isArray(value))
+            throw new BlockError(at, `must be a list, got ${blocks_typeName(value)}.`);
+        value.forEach((item, i) => check(item, `${at}[${i}]`));
+    };
+}
+function nonEmptyList(check) {
+    return (value, at) => {
+        if (value === undefined)
+            throw new BlockError(at, 'is missing: a list.');
+        if (Array.isArray(value) && value.length === 0)
+            throw new BlockError(at, 'is empty: give at least one.');
+        listOf(check)(value, at);
+    };
+}
+/**
+ * The text of a message with blocks when no `message` is given: what notifications, search
+ * and clients without blocks show (Rocket.Chat's web client shows the blocks instead). The
+ * first block with text, on one line.
+ */
+function blocksSummary(blocks, max = 300) {
+    for (const block of blocks) {
+        const texts = [];
+        if (block.type === 'section') {
+            if (block.text)
+                texts.push(block.text.text);
+            else
+                for (const field of block.fields ?? [])
+                    texts.push(field.text);
+        }
+        else if (block.type === 'context') {
+            for (const element of block.elements)
+                texts.push('text' in element ? element.text : element.altText);
+        }
+        else if (block.type === 'image') {
+            texts.push(block.title?.text ?? block.altText);
+        }
+        else if (block.type === 'actions') {
+            for (const element of block.elements)
+                texts.push(element.text.text);
+        }
+        const line = texts.join(' · ').replace(/\s+/g, ' ').trim();
+        if (line)
+            return line.length > max ? `${cutAt(line, max - 1)}…` : line;
+    }
+    return '';
+}
+function member(key) {
+    return /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+}
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function blocks_typeName(value) {
+    if (value === null)
+        return 'null';
+    if (Array.isArray(value))
+        return 'a list';
+    return typeof value === 'object' ? 'an object' : `${typeof value} ${quote(String(value), 40)}`;
+}
+
+;// CONCATENATED MODULE: ./src/message/card.ts
+/** The card as `layout` asks. */
+function layOut(card, layout) {
+    return layout === 'blocks' ? asBlocks(card) : card_asAttachments(card);
+}
+/** Text with the body after the headline, and one coloured attachment holding the fields. */
+function card_asAttachments(card) {
+    const attachment = { color: card.color, title: card.title };
+    if (card.titleLink)
+        attachment.title_link = card.titleLink;
+    if (card.fields.length) {
+        attachment.fields = card.fields.map(({ short = true, title, value }) => ({
+            short,
+            title,
+            value
+        }));
+    }
+    const text = card.body ? `${card.headline}\n\n${card.body}` : card.headline;
+    return { text, attachments: [attachment] };
+}
+/**
+ * The headline and body as sections, the fields as a section's fields, the details as a
+ * context line and the links as buttons; the text is the summary, which Rocket.Chat shows
+ * in notifications while its web client shows the blocks.
+ */
+function asBlocks(card) {
+    const blocks = [{ type: 'section', text: { type: 'mrkdwn', text: card.headline } }];
+    if (card.body)
+        blocks.push({ type: 'section', text: { type: 'mrkdwn', text: card.body } });
+    const major = card.fields.filter((field) => !field.minor);
+    const minor = card.fields.filter((field) => field.minor);
+    if (major.length) {
+        blocks.push({
+            type: 'section',
+            fields: major.map((field) => ({ type: 'mrkdwn', text: `*${field.title}*\n${field.value}` }))
+        });
+    }
+    if (minor.length) {
+        blocks.push({
+            type: 'context',
+            elements: minor.map((field) => ({ type: 'mrkdwn', text: `${field.title}: ${field.value}` }))
+        });
+    }
+    const buttons = card.buttons.map((button, i) => ({
+        type: 'button',
+        text: { type: 'plain_text', text: button.text },
+        url: button.url,
+        actionId: `link-${i}`,
+        ...(i === 0 && { style: 'primary' })
+    }));
+    if (buttons.length)
+        blocks.push({ type: 'actions', elements: buttons });
+    return { text: card.summary, blocks };
+}
+
 ;// CONCATENATED MODULE: ./src/message/context.ts
 /** Encodes each path segment, parentheses included, so the URL survives inside a markdown link. */
 function urlPath(value) {
@@ -34163,6 +34539,7 @@ function inlineCode(value, allowed) {
 
 
 
+
 const STATUS = {
     success: { icon: '✅', word: 'Succeeded', color: '#2eb886' },
     failure: { icon: '❌', word: 'Failed', color: '#d40e0d' },
@@ -34172,8 +34549,12 @@ const UNKNOWN_COLOR = '#9e9e9e';
 const RELEASE_COLOR = '#1d74f5';
 // A commit subject or PR title is one line in a card; a runaway one should not fill it.
 const MAX_SUBJECT = 300;
-/** The job status message: status word and colour, what ran, on which code, by whom. */
+/** The job status message as an attachment: see statusCard. */
 function statusPreset(ctx, opts) {
+    return asAttachments(statusCard(ctx, opts));
+}
+/** The job status: status word and colour, what ran, on which code, by whom; links to the run and PR. */
+function statusCard(ctx, opts) {
     const { github } = ctx;
     const plain = (value) => neutralise(value, { allowedMentions: opts.allowedMentions });
     const status = ctx.job.status.trim().toLowerCase();
@@ -34183,29 +34564,34 @@ function statusPreset(ctx, opts) {
     const what = [github.workflow, github.job].filter(Boolean).map(plain).join(' / ');
     const repo = presets_link(plain(github.repository), ctx.repository_url);
     const run = github.run_number ? `Run #${github.run_number}` : 'Run';
-    let headline = `${icon} *${word}*`;
-    if (what)
-        headline += `: ${what}`;
-    if (ctx.pr_number)
-        headline += ` for PR #${ctx.pr_number}`;
-    else if (ctx.branch)
-        headline += ` on ${plain(ctx.branch)}`;
-    else if (ctx.tag)
-        headline += ` on tag ${plain(ctx.tag)}`;
-    if (repo)
-        headline += ` in ${repo}`;
-    if (ctx.run_url)
-        headline += ` · ${presets_link(run, ctx.run_url)}`;
+    const headline = (linked) => {
+        let line = `${icon} *${word}*`;
+        if (what)
+            line += `: ${what}`;
+        if (ctx.pr_number)
+            line += ` for PR #${ctx.pr_number}`;
+        else if (ctx.branch)
+            line += ` on ${plain(ctx.branch)}`;
+        else if (ctx.tag)
+            line += ` on tag ${plain(ctx.tag)}`;
+        if (github.repository)
+            line += ` in ${linked(plain(github.repository), ctx.repository_url)}`;
+        if (ctx.run_url)
+            line += ` · ${linked(run, ctx.run_url)}`;
+        return line;
+    };
     const fields = [];
-    const add = (title, value, short = true) => {
+    const add = (title, value, more = {}) => {
         // The server refuses a field with an empty title or value, so empty ones are left out.
         if (value.trim())
-            fields.push({ short, title, value });
+            fields.push({ short: true, ...more, title, value });
     };
     add('Repository', repo);
     if (ctx.pr_number) {
         const title = plain(clip(ctx.pr_title));
-        add('Pull request', `${presets_link(`#${ctx.pr_number}`, ctx.pr_url)} ${title}`.trim(), false);
+        add('Pull request', `${presets_link(`#${ctx.pr_number}`, ctx.pr_url)} ${title}`.trim(), {
+            short: false
+        });
         add('Branch', branches(ctx, plain));
         add('Author', userLink(ctx, ctx.pr_author));
     }
@@ -34215,25 +34601,39 @@ function statusPreset(ctx, opts) {
     else if (ctx.tag) {
         add('Tag', presets_link(plain(ctx.tag), treeUrl(ctx, ctx.tag)));
     }
-    add('Commit', commitLine(ctx, plain), false);
-    add('Triggered by', triggeredBy(ctx));
-    add('Event', eventLine(ctx, opts.allowedMentions));
+    add('Commit', commitLine(ctx, plain), { short: false });
+    add('Triggered by', triggeredBy(ctx), { minor: true });
+    add('Event', eventLine(ctx, opts.allowedMentions), { minor: true });
     const runTitle = [github.workflow || 'Workflow run', github.run_number && `#${github.run_number}`]
         .filter(Boolean)
         .join(' ');
-    const attachment = { color: known?.color ?? UNKNOWN_COLOR, title: plain(runTitle) };
+    const buttons = [];
     if (ctx.run_url)
-        attachment.title_link = ctx.run_url;
-    if (fields.length)
-        attachment.fields = fields;
-    return { text: headline, attachments: [attachment] };
+        buttons.push({ text: 'Open run', url: ctx.run_url });
+    if (ctx.pr_number && ctx.pr_url)
+        buttons.push({ text: 'View pull request', url: ctx.pr_url });
+    return {
+        headline: headline(presets_link),
+        summary: headline((label) => label),
+        color: known?.color ?? UNKNOWN_COLOR,
+        title: plain(runTitle),
+        ...(ctx.run_url && { titleLink: ctx.run_url }),
+        fields,
+        buttons
+    };
 }
 /**
- * The release message: name and tag linked to the release, author, and the notes
- * trimmed to fit `maxLength` with a link to the rest. The notes keep their markdown
- * (maintainers wrote them); only mentions are neutralised.
+ * The release message as an attachment: see releaseCard.
  */
 function releasePreset(ctx, opts) {
+    return asAttachments(releaseCard(ctx, opts));
+}
+/**
+ * The release: name and tag linked to the release, author, and the notes trimmed so that
+ * headline and notes fit `maxLength`, with a link to the rest. The notes keep their markdown
+ * (maintainers wrote them); only mentions are neutralised.
+ */
+function releaseCard(ctx, opts) {
     const maxLength = opts.maxLength ?? DEFAULT_MAX_LENGTH;
     const plain = (value) => neutralise(value, { allowedMentions: opts.allowedMentions });
     const event = ctx.github.event;
@@ -34253,9 +34653,13 @@ function releasePreset(ctx, opts) {
         lead = `📦 Release ${plain(action)}`;
     }
     const title = name === tag || !tag ? `*${plain(name)}*` : `*${plain(name)}* (${plain(tag)})`;
-    let headline = `${lead}: ${ctx.release_url ? presets_link(title, ctx.release_url) : title}`;
-    if (ctx.github.repository)
-        headline += ` of ${presets_link(plain(ctx.github.repository), ctx.repository_url)}`;
+    const headlineWith = (linked) => {
+        let line = `${lead}: ${linked(title, ctx.release_url)}`;
+        if (ctx.github.repository)
+            line += ` of ${linked(plain(ctx.github.repository), ctx.repository_url)}`;
+        return line;
+    };
+    const headline = headlineWith(presets_link);
     const body = str(release.body).replace(/\r\n?/g, '\n').trim();
     const notes = neutralise(body, { allowedMentions: opts.allowedMentions, markdown: 'keep' });
     const readMore = ctx.release_url
@@ -34278,12 +34682,17 @@ function releasePreset(ctx, opts) {
     add('Repository', presets_link(plain(ctx.github.repository), ctx.repository_url));
     if (prerelease)
         add('Pre-release', 'yes');
-    const attachment = { color: RELEASE_COLOR, title: plain(name) };
-    if (ctx.release_url)
-        attachment.title_link = ctx.release_url;
-    if (fields.length)
-        attachment.fields = fields;
-    return { text, attachments: [attachment] };
+    return {
+        // The cut can land in the headline only when it alone is over the limit.
+        headline: text.length < headline.length ? text : headline,
+        ...(text.length > headline.length + 2 && { body: text.slice(headline.length + 2) }),
+        summary: headlineWith((label) => label),
+        color: RELEASE_COLOR,
+        title: plain(name),
+        ...(ctx.release_url && { titleLink: ctx.release_url }),
+        fields,
+        buttons: ctx.release_url ? [{ text: 'View release', url: ctx.release_url }] : []
+    };
 }
 /** Cuts markdown notes to at most `room` units, at a line or word break when one is near. */
 function trimNotes(notes, room) {
@@ -35593,20 +36002,21 @@ function renderLeaves(value, path, ctx, opts) {
         // fromEntries defines own properties, so a "__proto__" key stays a plain key.
         return Object.fromEntries(Object.entries(value).map(([key, item]) => [
             key,
-            renderLeaves(item, `${path}${member(key)}`, ctx, opts)
+            renderLeaves(item, `${path}${template_member(key)}`, ctx, opts)
         ]));
     }
     return value;
 }
-// A field whose title or value rendered to nothing is dropped: Rocket.Chat rejects the
-// whole message for one empty field, and an empty conditional is the usual cause.
+// A field whose title or value (attachments) or text (blocks) rendered to nothing is dropped:
+// Rocket.Chat rejects the whole message for one empty attachment field, an empty block field
+// shows a hole, and an empty conditional is the usual cause.
 function isEmptiedField(field) {
     if (typeof field !== 'object' || field === null)
         return false;
-    const { title, value } = field;
-    return title === '' || value === '';
+    const { title, value, text } = field;
+    return title === '' || value === '' || (typeof text === 'string' && !text.trim());
 }
-function member(key) {
+function template_member(key) {
     return /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
 }
 function template_parseTemplate(text, opts) {
@@ -35770,6 +36180,8 @@ function stringify(value) {
 
 
 
+
+
 /** Turns inputs plus workflow context into what gets posted; pure apart from `warn`. */
 function buildContent(opts, ctx, warn) {
     const file = opts.templateFile ?? {};
@@ -35789,6 +36201,14 @@ function buildContent(opts, ctx, warn) {
             ? {
                 items: file.attachments,
                 at: { ...base, input: 'template-file', where: fileWhere('attachments') }
+            }
+            : undefined;
+    const blocks = opts.blocks !== undefined
+        ? { items: opts.blocks, at: { ...base, input: 'blocks' } }
+        : file.blocks !== undefined
+            ? {
+                items: file.blocks,
+                at: { ...base, input: 'template-file', where: fileWhere('blocks') }
             }
             : undefined;
     const pieces = (p) => !p || !p.text
@@ -35811,9 +36231,16 @@ function buildContent(opts, ctx, warn) {
         // and an error quotes the template that produced the bad value.
         validateAttachments(list, at.input, { sources: items, label: at.where ?? 'attachments' });
     }
+    let blockList;
+    if (blocks) {
+        const { items, at } = blocks;
+        // Checked again once rendered: a placeholder may have filled a URL or emptied a text.
+        const rendered = opts.template ? renderAttachments(items, ctx, at) : items;
+        blockList = validateBlocks(rendered, at.input, at.where ?? 'blocks');
+    }
     // The run report is about the whole run, so its result decides the mention.
     const mention = mentionPrefix(opts, ctx.run?.result ?? ctx.job.status);
-    const preset = choosePreset(opts.preset, Boolean(message?.text) || attachments !== undefined, ctx, warn);
+    const preset = choosePreset(opts.preset, Boolean(message?.text) || attachments !== undefined || blocks !== undefined, ctx, warn);
     if (preset !== 'none') {
         const presetOpts = {
             allowedMentions: opts.allowedMentions,
@@ -35824,15 +36251,22 @@ function buildContent(opts, ctx, warn) {
             text = text || runPreset(ctx, ctx.run, presetOpts);
         }
         else {
-            const built = preset === 'release' ? releasePreset(ctx, presetOpts) : statusPreset(ctx, presetOpts);
-            // With an explicit preset, a given message replaces the preset's line and given
-            // attachments follow the preset's card.
+            const card = preset === 'release' ? releaseCard(ctx, presetOpts) : statusCard(ctx, presetOpts);
+            const built = layOut(card, opts.layout ?? 'attachments');
+            // With an explicit preset, a given message replaces the preset's line, and given
+            // attachments and blocks follow the preset's.
             text = text || built.text;
-            list = [...built.attachments, ...(list ?? [])];
+            if (built.attachments)
+                list = [...built.attachments, ...(list ?? [])];
+            if (built.blocks)
+                blockList = [...built.blocks, ...(blockList ?? [])];
         }
         for (const url of presetLinks(ctx))
             previewable.add(url);
     }
+    // Notifications use the text, so a message of blocks is never without one.
+    if (!text && blockList?.length)
+        text = blocksSummary(blockList);
     if (mention) {
         text = text ? `${mention} ${text}` : mention;
         for (const url of urlsIn(mention))
@@ -35843,6 +36277,8 @@ function buildContent(opts, ctx, warn) {
         content.presetOnly = true;
     if (list && list.length > 0)
         content.attachments = list;
+    if (blockList && blockList.length > 0)
+        content.blocks = blockList;
     // Only the text's own URLs are listed, and none at all when it has none: an old server that
     // refuses the key is then never asked.
     const urls = urlsIn(text);
@@ -35899,11 +36335,11 @@ const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
 
 
 const INPUT = 'template-file';
-const KEYS = ['message', 'alias', 'attachments'];
+const KEYS = ['message', 'alias', 'attachments', 'blocks'];
 // A message template is a few kilobytes; anything this big is the wrong file.
 const MAX_BYTES = 1024 * 1024;
 /**
- * Loads `message`, `alias` and `attachments` from a JSON or YAML file inside the
+ * Loads `message`, `alias`, `attachments` and `blocks` from a JSON or YAML file inside the
  * workspace. The yaml package is imported only when a YAML file is read, so steps that
  * use JSON (or no file) do not pay for loading it.
  */
@@ -36021,7 +36457,7 @@ function nestsTooDeep(path) {
 }
 function shape(data, path) {
     if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-        throw new InputError(INPUT, `${quote(path)} must hold a mapping with message, alias and/or attachments.`);
+        throw new InputError(INPUT, `${quote(path)} must hold a mapping with message, alias, attachments and/or blocks.`);
     }
     const record = data;
     const unknown = Object.keys(record).filter((key) => !KEYS.includes(key));
@@ -36038,17 +36474,20 @@ function shape(data, path) {
         }
         out[key] = value;
     }
-    const attachments = record.attachments;
-    if (attachments !== undefined && attachments !== null) {
-        // One attachment may be given as an object, as the attachments input allows.
-        const list = Array.isArray(attachments) ? attachments : [attachments];
+    for (const key of ['attachments', 'blocks']) {
+        const value = record[key];
+        if (value === undefined || value === null)
+            continue;
+        // One may be given as an object, as the attachments and blocks inputs allow.
+        const list = Array.isArray(value) ? value : [value];
         list.forEach((item, i) => {
             if (typeof item !== 'object' || item === null || Array.isArray(item)) {
-                throw new InputError(INPUT, `${quote(path)}: attachments[${i}] must be an object, got ${describe(item)}.`);
+                throw new InputError(INPUT, `${quote(path)}: ${key}[${i}] must be an object, got ${describe(item)}.`);
             }
         });
-        checkAttachmentShape(list, INPUT, `${path} attachments`);
-        out.attachments = list;
+        if (key === 'attachments')
+            checkAttachmentShape(list, INPUT, `${path} attachments`);
+        out[key] = list;
     }
     return out;
 }
@@ -36260,6 +36699,7 @@ const INPUTS = {
     room: inputs_text(),
     message: inputs_text(),
     attachments: inputs_text(),
+    blocks: inputs_text(),
     alias: inputs_text(),
     emoji: inputs_text(),
     avatar: inputs_text(),
@@ -36275,6 +36715,7 @@ const INPUTS = {
     'template-file': inputs_text(),
     'template-env': inputs_text(),
     preset: choice(['auto', 'status', 'release', 'run', 'none'], 'auto'),
+    layout: choice(['attachments', 'blocks'], 'attachments'),
     status: inputs_text(),
     'github-token': inputs_text((value) => [value]),
     mention: inputs_text(),
@@ -37082,6 +37523,7 @@ function explain(error, budget) {
 
 
 
+
 /**
  * Reads and validates every input. `getInput` must return raw values; the secret is
  * masked by the caller before anything can be printed.
@@ -37147,8 +37589,12 @@ function readRest(getInput, authToken, webhookUrl, failOnError) {
         .split(/\r?\n/)
         .map((line) => line.trim())
         .filter(Boolean);
+    const layout = readChoice(getInput, 'layout');
+    const blocks = parseBlocksInput(getInput('blocks'));
     if (webhook) {
         refuseWithWebhook({
+            blocks: blocks ? 'given' : '',
+            layout: layout === 'blocks' ? 'blocks' : '',
             'message-key': messageKey,
             'update-message-id': updateMessageId,
             reaction,
@@ -37168,6 +37614,7 @@ function readRest(getInput, authToken, webhookUrl, failOnError) {
         room,
         message: getInput('message'),
         attachments: parseAttachmentsInput(getInput('attachments')),
+        blocks,
         alias: getInput('alias'),
         emoji: readEmoji(getInput('emoji')),
         avatar,
@@ -37184,6 +37631,7 @@ function readRest(getInput, authToken, webhookUrl, failOnError) {
         templateFile: getInput('template-file'),
         templateEnv: readTemplateEnv(getInput('template-env')),
         preset: readChoice(getInput, 'preset'),
+        layout,
         status: getInput('status').toLowerCase(),
         githubToken: getInput('github-token'),
         mention: getInput('mention'),
@@ -37340,8 +37788,15 @@ function checkAddressing(given) {
         throw new InputError('long-message', 'split cannot be used when a message is updated (update-message-id, or message-key in update mode): an update changes one message. Use truncate or fail.');
     }
 }
+// processWebhookMessage copies text, alias, emoji, avatar, attachments, tmid and a few more
+// fields into the message it posts, never blocks (RocketChat/Rocket.Chat
+// apps/meteor/app/lib/server/functions/processWebhookMessage.ts at 0066124e, 7.x; the same in
+// the .js of 6.x and apps/meteor/server/lib/messages/processWebhookMessage.ts at 412cd3e8).
+const WEBHOOK_NO_BLOCKS = 'an incoming webhook drops blocks (the server copies only text, attachments and a few other fields into the message it posts), so they would never arrive; layout: attachments works with a webhook';
 // What a webhook cannot do: it posts new messages only and answers without the message.
 const WEBHOOK_CANNOT = {
+    blocks: WEBHOOK_NO_BLOCKS,
+    layout: WEBHOOK_NO_BLOCKS,
     'message-key': 'the webhook does not say which message it posted, so no later step can find it',
     'update-message-id': 'a webhook can only post new messages',
     reaction: 'the webhook does not say which message it posted, so there is nothing to react to',
@@ -37519,9 +37974,11 @@ function composeContent(settings, ctx, templateFile, env, warn) {
         message: settings.message,
         alias: settings.alias,
         attachments: settings.attachments,
+        blocks: settings.blocks,
         templateFile,
         template: settings.template,
         preset: settings.preset,
+        layout: settings.layout,
         allowedMentions: settings.allowedMentions,
         mention: settings.mention,
         mentionIf: settings.mentionIf,
@@ -37533,8 +37990,9 @@ function composeContent(settings, ctx, templateFile, env, warn) {
     const updates = Boolean(settings.updateMessageId) ||
         (Boolean(settings.messageKey) && settings.keyMode === 'update');
     const followUps = Boolean(settings.reaction) || settings.files.length > 0;
-    if (!content.text.trim() && !content.attachments?.length && !(updates && followUps)) {
-        throw new InputError('message', 'nothing to post: message, attachments and template-file are all empty and preset is none.');
+    const shown = content.attachments?.length || content.blocks?.length;
+    if (!content.text.trim() && !shown && !(updates && followUps)) {
+        throw new InputError('message', 'nothing to post: message, attachments, blocks and template-file are all empty and preset is none.');
     }
     return content;
 }
@@ -37562,7 +38020,7 @@ function startWatchdog(timeoutMs, failOnError) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4608);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(733);
 
 await (0,_action_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 

@@ -42,6 +42,24 @@ const CASES: [string, Record<string, string>][] = [
     }
   ],
   [
+    'blocks with link buttons and a notification text',
+    {
+      room: '#general',
+      message: 'Deployed {{ github.repository }}',
+      blocks: JSON.stringify([
+        { type: 'section', text: { type: 'mrkdwn', text: '*Deployed* {{ github.repository }}' } },
+        { type: 'context', elements: [{ type: 'plain_text', text: 'by {{ github.actor }}' }] },
+        {
+          type: 'actions',
+          elements: [
+            { type: 'button', text: { type: 'plain_text', text: 'Open run' }, url: '{{ run_url }}' }
+          ]
+        }
+      ])
+    }
+  ],
+  ['the status preset in layout: blocks', { room: '#general', layout: 'blocks' }],
+  [
     'a text cut to max-message-length',
     { room: '#general', message: 'x'.repeat(300), 'max-message-length': '120' }
   ]
@@ -74,6 +92,9 @@ describe('dry run and real send agree', () => {
     const { _id: dryId, rid: dryRid, ...dryRest } = shown
     const { _id: realId, rid: realRid, ...realRest } = sent[0]
     expect(realRest).toEqual(dryRest)
+    // Blocks are in both, not missing from both.
+    if (inputs.blocks || inputs.layout === 'blocks')
+      expect(dryRest.blocks).toEqual(expect.any(Array))
     expect([dryId, dryRid]).toEqual([
       '(generated per message)',
       '(room #general, resolved when sending)'

@@ -1,7 +1,7 @@
 /** The fake Rocket.Chat server: chat.sendMessage (see helpers.ts). */
 import { beforeEach, describe, expect, it } from '@jest/globals'
 import { bot, ci, admin, alice, bob, ROOM, METEOR_ID, ISO_DATE, type Json } from './fixtures.js'
-import { fake, post, send, start } from './helpers.js'
+import { fake, get, post, send, start } from './helpers.js'
 
 describe('chat.sendMessage', () => {
   beforeEach(() => start({ rateLimit: false }))
@@ -172,6 +172,36 @@ describe('chat.sendMessage', () => {
     expect((await send({ rid: ROOM.general, msg: '12345678901' })).status).toBe(400)
     expect((await send({ rid: ROOM.general, msg: '1234567890' })).status).toBe(200)
   })
+
+  it.each(['8', '6', 'develop'] as const)(
+    'stores blocks as given and returns them, %s',
+    async (version) => {
+      fake.setVersion(version)
+      const blocks = [
+        { type: 'section', text: { type: 'mrkdwn', text: '*hi*' } },
+        {
+          type: 'actions',
+          elements: [
+            {
+              type: 'button',
+              actionId: 'link-0',
+              text: { type: 'plain_text', text: 'Open' },
+              url: 'https://example.com'
+            }
+          ]
+        }
+      ]
+      const res = await send({ _id: `blocks-${version}`, rid: ROOM.general, msg: '', blocks })
+      expect(res.status).toBe(200)
+      expect(res.body.message.blocks).toEqual(blocks)
+      const back = await get(`chat.getMessage?msgId=blocks-${version}`)
+      expect(back.body.message.blocks).toEqual(blocks)
+      // The schema: an array of objects; a string item is refused before anything is stored.
+      const bad = await send({ _id: `bad-${version}`, rid: ROOM.general, msg: 'x', blocks: ['x'] })
+      expect(bad.status).toBe(400)
+      expect(fake.messages.has(`bad-${version}`)).toBe(false)
+    }
+  )
 
   it('accepts an empty message on 8.x and refuses it on develop', async () => {
     expect((await send({ rid: ROOM.general, msg: '' })).status).toBe(200)

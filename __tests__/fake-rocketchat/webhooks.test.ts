@@ -34,6 +34,14 @@ describe('incoming webhooks', () => {
     })
   })
 
+  it('drops blocks, as processWebhookMessage copies only the fields it knows', async () => {
+    const blocks = [{ type: 'section', text: { type: 'mrkdwn', text: '*hi*' } }]
+    expect((await postJson({ text: 'with blocks', blocks })).body).toEqual({ success: true })
+    const [m] = fake.messagesIn(ROOM.ciBuilds)
+    expect(m.msg).toBe('with blocks')
+    expect(m).not.toHaveProperty('blocks')
+  })
+
   it('posts nothing for an empty body, and an empty message for JSON without Content-Type (7.8+)', async () => {
     expect((await postHook('')).body).toEqual({ success: true })
     expect((await postJson({})).body).toEqual({ success: true })

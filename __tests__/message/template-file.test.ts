@@ -162,7 +162,7 @@ describe('loadTemplateFile', () => {
       'Input "template-file": is empty; give a path in the workspace.'
     )
     expect((await failure('ci/typo.json')).message).toBe(
-      'Input "template-file": "ci/typo.json" has "mesage", "text"; the keys it may hold are message, alias, attachments.'
+      'Input "template-file": "ci/typo.json" has "mesage", "text"; the keys it may hold are message, alias, attachments, blocks.'
     )
     expect((await failure('ci/types.json')).message).toBe(
       'Input "template-file": "ci/types.json": message must be a string, got number "42".'
@@ -171,7 +171,7 @@ describe('loadTemplateFile', () => {
       'Input "template-file": "ci/attachment-type.yml": attachments[0] must be an object, got string "just a string".'
     )
     expect((await failure('ci/list.json')).message).toMatch(
-      /must hold a mapping with message, alias and\/or attachments\.$/
+      /must hold a mapping with message, alias, attachments and\/or blocks\.$/
     )
   })
 })

@@ -128,9 +128,11 @@ function composeContent(
       message: settings.message,
       alias: settings.alias,
       attachments: settings.attachments,
+      blocks: settings.blocks,
       templateFile,
       template: settings.template,
       preset: settings.preset,
+      layout: settings.layout,
       allowedMentions: settings.allowedMentions,
       mention: settings.mention,
       mentionIf: settings.mentionIf,
@@ -146,10 +148,11 @@ function composeContent(
     Boolean(settings.updateMessageId) ||
     (Boolean(settings.messageKey) && settings.keyMode === 'update')
   const followUps = Boolean(settings.reaction) || settings.files.length > 0
-  if (!content.text.trim() && !content.attachments?.length && !(updates && followUps)) {
+  const shown = content.attachments?.length || content.blocks?.length
+  if (!content.text.trim() && !shown && !(updates && followUps)) {
     throw new InputError(
       'message',
-      'nothing to post: message, attachments and template-file are all empty and preset is none.'
+      'nothing to post: message, attachments, blocks and template-file are all empty and preset is none.'
     )
   }
   return content

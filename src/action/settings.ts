@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs'
 import type { DeliveryOptions, KeyMode } from '../delivery/options.js'
 import { InputError, quote } from '../errors.js'
 import { parseAttachmentsInput, type Attachment } from '../message/attachments.js'
-import type { AllowedMentions, LinkPreviews, Preset } from '../message/content.js'
+import { parseBlocksInput, type Block } from '../message/blocks.js'
+import type { AllowedMentions, Layout, LinkPreviews, Preset } from '../message/content.js'
 import type { LongMessage } from '../message/fit.js'
 import { redactProxyText } from '../rocketchat/proxy.js'
 import type { RoomRef } from '../rocketchat/types.js'
@@ -20,6 +21,7 @@ import {
 export interface Settings extends DeliveryOptions {
   message: string
   attachments?: Attachment[]
+  blocks?: Block[]
   alias: string
   /** Paths and globs in the workspace, one per line of the input. */
   files: string[]
@@ -29,6 +31,7 @@ export interface Settings extends DeliveryOptions {
   /** Names and globs of the variables templates may read (template-env). */
   templateEnv: string[]
   preset: Preset
+  layout: Layout
   status: string
   /** For preset run: reads the jobs of this run from GitHub. */
   githubToken: string
@@ -124,8 +127,12 @@ function readRest(
     .split(/\r?\n/)
     .map((line) => line.trim())
     .filter(Boolean)
+  const layout = readChoice(getInput, 'layout')
+  const blocks = parseBlocksInput(getInput('blocks'))
   if (webhook) {
     refuseWithWebhook({
+      blocks: blocks ? 'given' : '',
+      layout: layout === 'blocks' ? 'blocks' : '',
       'message-key': messageKey,
       'update-message-id': updateMessageId,
       reaction,
@@ -146,6 +153,7 @@ function readRest(
     room,
     message: getInput('message'),
     attachments: parseAttachmentsInput(getInput('attachments')),
+    blocks,
     alias: getInput('alias'),
     emoji: readEmoji(getInput('emoji')),
     avatar,
@@ -162,6 +170,7 @@ function readRest(
     templateFile: getInput('template-file'),
     templateEnv: readTemplateEnv(getInput('template-env')),
     preset: readChoice(getInput, 'preset'),
+    layout,
     status: getInput('status').toLowerCase(),
     githubToken: getInput('github-token'),
     mention: getInput('mention'),
@@ -378,8 +387,17 @@ function checkAddressing(given: {
   }
 }
 
+// processWebhookMessage copies text, alias, emoji, avatar, attachments, tmid and a few more
+// fields into the message it posts, never blocks (RocketChat/Rocket.Chat
+// apps/meteor/app/lib/server/functions/processWebhookMessage.ts at 0066124e, 7.x; the same in
+// the .js of 6.x and apps/meteor/server/lib/messages/processWebhookMessage.ts at 412cd3e8).
+const WEBHOOK_NO_BLOCKS =
+  'an incoming webhook drops blocks (the server copies only text, attachments and a few other fields into the message it posts), so they would never arrive; layout: attachments works with a webhook'
+
 // What a webhook cannot do: it posts new messages only and answers without the message.
 const WEBHOOK_CANNOT: Record<string, string> = {
+  blocks: WEBHOOK_NO_BLOCKS,
+  layout: WEBHOOK_NO_BLOCKS,
   'message-key': 'the webhook does not say which message it posted, so no later step can find it',
   'update-message-id': 'a webhook can only post new messages',
   reaction: 'the webhook does not say which message it posted, so there is nothing to react to',

@@ -88,7 +88,8 @@ export function holding(room: ResolvedRoom, given: RoomRef, target?: Message): R
  *
  * Steps racing on one key are safe: the server stores only one message per id, and the
  * others, told the id is taken, update it or reply under it. A message keeps the attachments
- * it was created with (chat.update cannot change them): given again, they bring a warning.
+ * and blocks it was created with (chat.update cannot change them): given again, they bring a
+ * warning.
  */
 export async function sendAddressed(
   client: RocketChatClient,
@@ -237,10 +238,13 @@ async function update(
   log: Logger,
   keepText = false
 ): Promise<Sent> {
-  if (keepText) draft = { ...draft, msg: '', attachments: undefined }
-  if (draft.attachments?.length) {
+  if (keepText) draft = { ...draft, msg: '', attachments: undefined, blocks: undefined }
+  const kept = [draft.attachments?.length && 'attachments', draft.blocks?.length && 'blocks']
+    .filter(Boolean)
+    .join(' and ')
+  if (kept) {
     log.warning(
-      `The message ${existing._id} already exists, so the attachments given are not posted: chat.update can only change the text. The message keeps the attachments it was created with.`
+      `The message ${existing._id} already exists, so the ${kept} given are not posted: chat.update can only change the text. The message keeps the ${kept} it was created with.`
     )
   }
   let message = existing
@@ -253,6 +257,14 @@ async function update(
       draft.msg,
       draft.previewUrls
     )
+    // The web client shows a message's blocks in place of its text (RocketChat/Rocket.Chat
+    // apps/meteor/client/components/message/variants/room/RoomMessageContent.tsx at ba4cc4dd
+    // renders md only when there are no blocks), so there the update changes nothing visible.
+    if (existing.blocks?.length) {
+      log.warning(
+        `The message ${existing._id} has blocks, so Rocket.Chat's web client shows them instead of its text: the new text reaches notifications and search, but the room shows the blocks it was created with. For a message that later steps update, use layout: attachments or no blocks.`
+      )
+    }
   }
   return {
     message,
@@ -276,9 +288,9 @@ function posted(message: Message): Sent {
 
 // Creating the keyed message needs something to show; updating it does not.
 function withContent(draft: Draft, key: string): Draft {
-  if (draft.msg || draft.attachments?.length) return draft
+  if (draft.msg || draft.attachments?.length || draft.blocks?.length) return draft
   throw new Error(
-    `message-key ${quote(key)} has no message yet, and this step has no text or attachments to create it with.`
+    `message-key ${quote(key)} has no message yet, and this step has no text, attachments or blocks to create it with.`
   )
 }
 

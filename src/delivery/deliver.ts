@@ -161,9 +161,10 @@ export async function deliver(
     let part = 1
     try {
       for (; part < parts.length; part++) {
-        // The attachments went with the first part; the rest is text in its thread.
+        // The attachments and blocks went with the first part; the rest is text in its thread.
         const continuation = { ...draftOf(parts[part]), _id: newMessageId(), tmid: threadId }
         delete continuation.attachments
+        delete continuation.blocks
         await sendMessageOnce(client, continuation)
       }
       const look = draftOf('')

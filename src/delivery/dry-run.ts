@@ -47,6 +47,9 @@ export function dryRunReport(
       (options.keyMode === 'thread'
         ? 'message-key, thread mode: the first step posts this message; later steps post it as a reply in its thread.'
         : 'message-key, update mode: the first step posts this message; later steps update its text with chat.update.'),
+    message.blocks?.length &&
+      (options.updateMessageId || (options.messageKey && options.keyMode === 'update')) &&
+      "The blocks are not sent when the message already exists: chat.update changes only the text, which Rocket.Chat's web client does not show for a message with blocks.",
     options.reaction && `Then the reaction ${options.reaction} is added.`,
     files.length &&
       `Then ${files.length} file${files.length === 1 ? ' is' : 's are'} uploaded: ${files.map((f) => `${quote(f.shown)} (${megabytes(f.size)})`).join(', ')}.`

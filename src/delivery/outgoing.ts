@@ -22,7 +22,10 @@ export function outgoing(options: DeliveryOptions, content: Content, text: strin
     ...(options.threadId && { tmid: options.threadId }),
     ...(options.threadBroadcast && { tshow: true }),
     ...(content.attachments?.length && { attachments: content.attachments }),
-    ...(content.previewUrls && { previewUrls: content.previewUrls })
+    ...(content.previewUrls && { previewUrls: content.previewUrls }),
+    ...(content.blocks?.length && {
+      blocks: content.blocks as unknown as Record<string, unknown>[]
+    })
   }
 }
 
@@ -32,8 +35,19 @@ export function restDraft(message: Outgoing, rid: string): Draft {
   return { rid, msg: text, ...rest }
 }
 
-/** The incoming webhook's message: no room (the integration has one), no thread broadcast. */
+/**
+ * The incoming webhook's message: no room (the integration has one), no thread broadcast, and
+ * no blocks: the server's processWebhookMessage copies text, attachments and a few other
+ * fields into the message it posts, never blocks (RocketChat/Rocket.Chat
+ * apps/meteor/app/lib/server/functions/processWebhookMessage.ts at 0066124e), so a message
+ * with blocks is refused here rather than posted without them.
+ */
 export function webhookMessage(message: Outgoing): WebhookMessage {
-  const { text, alias, emoji, avatar, attachments, tmid } = message
+  const { text, alias, emoji, avatar, attachments, tmid, blocks } = message
+  if (blocks?.length) {
+    throw new Error(
+      'The message has blocks (from template-file), but an incoming webhook drops blocks: the server copies only text, attachments and a few other fields into the message it posts. Remove blocks from the template file, or post with auth-token and user-id instead of webhook-url.'
+    )
+  }
   return { text, alias, emoji, avatar, attachments, tmid }
 }

@@ -1,13 +1,16 @@
 import type { EnvAccess, WorkflowContext } from './context.js'
 import { dropEmptiedLinks, validateAttachments, type Attachment } from './attachments.js'
+import { blocksSummary, validateBlocks, type Block } from './blocks.js'
+import { layOut, type Layout } from './card.js'
 import type { AllowedMentions } from './neutralise.js'
-import { presetLinks, releasePreset, statusPreset } from './presets.js'
+import { presetLinks, releaseCard, statusCard } from './presets.js'
 import { templateUrls, urlsIn, type LinkPreviews } from './previews.js'
 import { joined } from './rendered.js'
 import { runPreset } from './run.js'
 import { renderAttachments, renderPieces, type EnvNotes, type TemplateOptions } from './template.js'
 
 export type { AllowedMentions } from './neutralise.js'
+export type { Layout } from './card.js'
 export type { LinkPreviews } from './previews.js'
 export type Preset = 'auto' | 'status' | 'release' | 'run' | 'none'
 
@@ -16,6 +19,7 @@ export interface TemplateFileContent {
   message?: string
   alias?: string
   attachments?: unknown[]
+  blocks?: unknown[]
   path?: string
 }
 
@@ -26,11 +30,15 @@ export interface ContentOptions {
   alias: string
   /** Parsed JSON, undefined when not given. */
   attachments?: Attachment[]
+  /** Parsed and checked JSON, undefined when not given; checked again once rendered. */
+  blocks?: Block[]
   /** Already loaded; the message, alias and attachments inputs win over its values. */
   templateFile?: TemplateFileContent
   /** false: no {{ }} rendering at all (text posted literally). */
   template: boolean
   preset: Preset
+  /** How a preset is laid out: a coloured attachment (the default), or UiKit blocks. */
+  layout?: Layout
   allowedMentions: AllowedMentions
   /** Who to ping, '' for nobody. Trusted: the workflow author wrote it. */
   mention: string
@@ -45,9 +53,11 @@ export interface ContentOptions {
 }
 
 export interface Content {
+  /** With blocks: the notification text (the web client shows the blocks instead). */
   text: string
   alias: string
   attachments?: Attachment[]
+  blocks?: Block[]
   /** The text and attachments are only there because `preset: auto` filled in for none. */
   presetOnly?: boolean
   /** The only URLs of the text the server may preview; undefined: every one (link-previews: all). */
@@ -81,6 +91,15 @@ export function buildContent(
             at: { ...base, input: 'template-file', where: fileWhere('attachments') }
           }
         : undefined
+  const blocks: { items: unknown[]; at: TemplateOptions } | undefined =
+    opts.blocks !== undefined
+      ? { items: opts.blocks as unknown[], at: { ...base, input: 'blocks' } }
+      : file.blocks !== undefined
+        ? {
+            items: file.blocks,
+            at: { ...base, input: 'template-file', where: fileWhere('blocks') }
+          }
+        : undefined
 
   const pieces = (p: Part | undefined) =>
     !p || !p.text
@@ -103,12 +122,19 @@ export function buildContent(
     // and an error quotes the template that produced the bad value.
     validateAttachments(list, at.input, { sources: items, label: at.where ?? 'attachments' })
   }
+  let blockList: Block[] | undefined
+  if (blocks) {
+    const { items, at } = blocks
+    // Checked again once rendered: a placeholder may have filled a URL or emptied a text.
+    const rendered = opts.template ? renderAttachments(items, ctx, at) : items
+    blockList = validateBlocks(rendered, at.input, at.where ?? 'blocks')
+  }
 
   // The run report is about the whole run, so its result decides the mention.
   const mention = mentionPrefix(opts, ctx.run?.result ?? ctx.job.status)
   const preset = choosePreset(
     opts.preset,
-    Boolean(message?.text) || attachments !== undefined,
+    Boolean(message?.text) || attachments !== undefined || blocks !== undefined,
     ctx,
     warn
   )
@@ -121,16 +147,19 @@ export function buildContent(
       // No card: a live board is updated, and an update changes only the text.
       text = text || runPreset(ctx, ctx.run, presetOpts)
     } else {
-      const built =
-        preset === 'release' ? releasePreset(ctx, presetOpts) : statusPreset(ctx, presetOpts)
-      // With an explicit preset, a given message replaces the preset's line and given
-      // attachments follow the preset's card.
+      const card = preset === 'release' ? releaseCard(ctx, presetOpts) : statusCard(ctx, presetOpts)
+      const built = layOut(card, opts.layout ?? 'attachments')
+      // With an explicit preset, a given message replaces the preset's line, and given
+      // attachments and blocks follow the preset's.
       text = text || built.text
-      list = [...built.attachments, ...(list ?? [])]
+      if (built.attachments) list = [...built.attachments, ...(list ?? [])]
+      if (built.blocks) blockList = [...built.blocks, ...(blockList ?? [])]
     }
     for (const url of presetLinks(ctx)) previewable.add(url)
   }
 
+  // Notifications use the text, so a message of blocks is never without one.
+  if (!text && blockList?.length) text = blocksSummary(blockList)
   if (mention) {
     text = text ? `${mention} ${text}` : mention
     for (const url of urlsIn(mention)) previewable.add(url)
@@ -138,6 +167,7 @@ export function buildContent(
   const content: Content = { text, alias: render(alias) }
   if (opts.preset === 'auto' && preset !== 'none') content.presetOnly = true
   if (list && list.length > 0) content.attachments = list
+  if (blockList && blockList.length > 0) content.blocks = blockList
   // Only the text's own URLs are listed, and none at all when it has none: an old server that
   // refuses the key is then never asked.
   const urls = urlsIn(text)

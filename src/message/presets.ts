@@ -1,5 +1,6 @@
 import { record, str, urlPath, type WorkflowContext } from './context.js'
 import type { Attachment } from './attachments.js'
+import { asAttachments, type Card, type CardField } from './card.js'
 import { cutAt, DEFAULT_MAX_LENGTH } from './length.js'
 import { inlineCode, neutralise, type AllowedMentions } from './neutralise.js'
 
@@ -14,12 +15,6 @@ export interface PresetContent {
   attachments: Attachment[]
 }
 
-interface Field {
-  short: boolean
-  title: string
-  value: string
-}
-
 const STATUS: Record<string, { icon: string; word: string; color: string }> = {
   success: { icon: '✅', word: 'Succeeded', color: '#2eb886' },
   failure: { icon: '❌', word: 'Failed', color: '#d40e0d' },
@@ -30,8 +25,13 @@ const RELEASE_COLOR = '#1d74f5'
 // A commit subject or PR title is one line in a card; a runaway one should not fill it.
 const MAX_SUBJECT = 300
 
-/** The job status message: status word and colour, what ran, on which code, by whom. */
+/** The job status message as an attachment: see statusCard. */
 export function statusPreset(ctx: WorkflowContext, opts: PresetOptions): PresetContent {
+  return asAttachments(statusCard(ctx, opts)) as PresetContent
+}
+
+/** The job status: status word and colour, what ran, on which code, by whom; links to the run and PR. */
+export function statusCard(ctx: WorkflowContext, opts: PresetOptions): Card {
   const { github } = ctx
   const plain = (value: string): string =>
     neutralise(value, { allowedMentions: opts.allowedMentions })
@@ -43,23 +43,28 @@ export function statusPreset(ctx: WorkflowContext, opts: PresetOptions): PresetC
   const what = [github.workflow, github.job].filter(Boolean).map(plain).join(' / ')
   const repo = link(plain(github.repository), ctx.repository_url)
   const run = github.run_number ? `Run #${github.run_number}` : 'Run'
-  let headline = `${icon} *${word}*`
-  if (what) headline += `: ${what}`
-  if (ctx.pr_number) headline += ` for PR #${ctx.pr_number}`
-  else if (ctx.branch) headline += ` on ${plain(ctx.branch)}`
-  else if (ctx.tag) headline += ` on tag ${plain(ctx.tag)}`
-  if (repo) headline += ` in ${repo}`
-  if (ctx.run_url) headline += ` · ${link(run, ctx.run_url)}`
+  const headline = (linked: typeof link): string => {
+    let line = `${icon} *${word}*`
+    if (what) line += `: ${what}`
+    if (ctx.pr_number) line += ` for PR #${ctx.pr_number}`
+    else if (ctx.branch) line += ` on ${plain(ctx.branch)}`
+    else if (ctx.tag) line += ` on tag ${plain(ctx.tag)}`
+    if (github.repository) line += ` in ${linked(plain(github.repository), ctx.repository_url)}`
+    if (ctx.run_url) line += ` · ${linked(run, ctx.run_url)}`
+    return line
+  }
 
-  const fields: Field[] = []
-  const add = (title: string, value: string, short = true): void => {
+  const fields: CardField[] = []
+  const add = (title: string, value: string, more: Omit<CardField, 'title' | 'value'> = {}) => {
     // The server refuses a field with an empty title or value, so empty ones are left out.
-    if (value.trim()) fields.push({ short, title, value })
+    if (value.trim()) fields.push({ short: true, ...more, title, value })
   }
   add('Repository', repo)
   if (ctx.pr_number) {
     const title = plain(clip(ctx.pr_title))
-    add('Pull request', `${link(`#${ctx.pr_number}`, ctx.pr_url)} ${title}`.trim(), false)
+    add('Pull request', `${link(`#${ctx.pr_number}`, ctx.pr_url)} ${title}`.trim(), {
+      short: false
+    })
     add('Branch', branches(ctx, plain))
     add('Author', userLink(ctx, ctx.pr_author))
   } else if (ctx.branch) {
@@ -67,25 +72,40 @@ export function statusPreset(ctx: WorkflowContext, opts: PresetOptions): PresetC
   } else if (ctx.tag) {
     add('Tag', link(plain(ctx.tag), treeUrl(ctx, ctx.tag)))
   }
-  add('Commit', commitLine(ctx, plain), false)
-  add('Triggered by', triggeredBy(ctx))
-  add('Event', eventLine(ctx, opts.allowedMentions))
+  add('Commit', commitLine(ctx, plain), { short: false })
+  add('Triggered by', triggeredBy(ctx), { minor: true })
+  add('Event', eventLine(ctx, opts.allowedMentions), { minor: true })
 
   const runTitle = [github.workflow || 'Workflow run', github.run_number && `#${github.run_number}`]
     .filter(Boolean)
     .join(' ')
-  const attachment: Attachment = { color: known?.color ?? UNKNOWN_COLOR, title: plain(runTitle) }
-  if (ctx.run_url) attachment.title_link = ctx.run_url
-  if (fields.length) attachment.fields = fields
-  return { text: headline, attachments: [attachment] }
+  const buttons: Card['buttons'] = []
+  if (ctx.run_url) buttons.push({ text: 'Open run', url: ctx.run_url })
+  if (ctx.pr_number && ctx.pr_url) buttons.push({ text: 'View pull request', url: ctx.pr_url })
+  return {
+    headline: headline(link),
+    summary: headline((label) => label),
+    color: known?.color ?? UNKNOWN_COLOR,
+    title: plain(runTitle),
+    ...(ctx.run_url && { titleLink: ctx.run_url }),
+    fields,
+    buttons
+  }
 }
 
 /**
- * The release message: name and tag linked to the release, author, and the notes
- * trimmed to fit `maxLength` with a link to the rest. The notes keep their markdown
- * (maintainers wrote them); only mentions are neutralised.
+ * The release message as an attachment: see releaseCard.
  */
 export function releasePreset(ctx: WorkflowContext, opts: PresetOptions): PresetContent {
+  return asAttachments(releaseCard(ctx, opts)) as PresetContent
+}
+
+/**
+ * The release: name and tag linked to the release, author, and the notes trimmed so that
+ * headline and notes fit `maxLength`, with a link to the rest. The notes keep their markdown
+ * (maintainers wrote them); only mentions are neutralised.
+ */
+export function releaseCard(ctx: WorkflowContext, opts: PresetOptions): Card {
   const maxLength = opts.maxLength ?? DEFAULT_MAX_LENGTH
   const plain = (value: string): string =>
     neutralise(value, { allowedMentions: opts.allowedMentions })
@@ -105,9 +125,13 @@ export function releasePreset(ctx: WorkflowContext, opts: PresetOptions): Preset
     lead = `📦 Release ${plain(action)}`
   }
   const title = name === tag || !tag ? `*${plain(name)}*` : `*${plain(name)}* (${plain(tag)})`
-  let headline = `${lead}: ${ctx.release_url ? link(title, ctx.release_url) : title}`
-  if (ctx.github.repository)
-    headline += ` of ${link(plain(ctx.github.repository), ctx.repository_url)}`
+  const headlineWith = (linked: typeof link): string => {
+    let line = `${lead}: ${linked(title, ctx.release_url)}`
+    if (ctx.github.repository)
+      line += ` of ${linked(plain(ctx.github.repository), ctx.repository_url)}`
+    return line
+  }
+  const headline = headlineWith(link)
 
   const body = str(release.body).replace(/\r\n?/g, '\n').trim()
   const notes = neutralise(body, { allowedMentions: opts.allowedMentions, markdown: 'keep' })
@@ -121,7 +145,7 @@ export function releasePreset(ctx: WorkflowContext, opts: PresetOptions): Preset
   }
   if (text.length > maxLength) text = cutAt(text, maxLength)
 
-  const fields: Field[] = []
+  const fields: CardField[] = []
   const add = (fieldTitle: string, value: string): void => {
     if (value.trim()) fields.push({ short: true, title: fieldTitle, value })
   }
@@ -130,10 +154,17 @@ export function releasePreset(ctx: WorkflowContext, opts: PresetOptions): Preset
   add('Repository', link(plain(ctx.github.repository), ctx.repository_url))
   if (prerelease) add('Pre-release', 'yes')
 
-  const attachment: Attachment = { color: RELEASE_COLOR, title: plain(name) }
-  if (ctx.release_url) attachment.title_link = ctx.release_url
-  if (fields.length) attachment.fields = fields
-  return { text, attachments: [attachment] }
+  return {
+    // The cut can land in the headline only when it alone is over the limit.
+    headline: text.length < headline.length ? text : headline,
+    ...(text.length > headline.length + 2 && { body: text.slice(headline.length + 2) }),
+    summary: headlineWith((label) => label),
+    color: RELEASE_COLOR,
+    title: plain(name),
+    ...(ctx.release_url && { titleLink: ctx.release_url }),
+    fields,
+    buttons: ctx.release_url ? [{ text: 'View release', url: ctx.release_url }] : []
+  }
 }
 
 /** Cuts markdown notes to at most `room` units, at a line or word break when one is near. */

@@ -6,12 +6,12 @@ import { checkAttachmentShape, type Attachment } from './attachments.js'
 import { describeJsonError, MAX_DEPTH, tooDeep } from './json.js'
 
 const INPUT = 'template-file'
-const KEYS = ['message', 'alias', 'attachments']
+const KEYS = ['message', 'alias', 'attachments', 'blocks']
 // A message template is a few kilobytes; anything this big is the wrong file.
 const MAX_BYTES = 1024 * 1024
 
 /**
- * Loads `message`, `alias` and `attachments` from a JSON or YAML file inside the
+ * Loads `message`, `alias`, `attachments` and `blocks` from a JSON or YAML file inside the
  * workspace. The yaml package is imported only when a YAML file is read, so steps that
  * use JSON (or no file) do not pay for loading it.
  */
@@ -137,7 +137,7 @@ function shape(data: unknown, path: string): Omit<TemplateFileContent, 'path'> {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new InputError(
       INPUT,
-      `${quote(path)} must hold a mapping with message, alias and/or attachments.`
+      `${quote(path)} must hold a mapping with message, alias, attachments and/or blocks.`
     )
   }
   const record = data as Record<string, unknown>
@@ -160,20 +160,22 @@ function shape(data: unknown, path: string): Omit<TemplateFileContent, 'path'> {
     }
     out[key] = value
   }
-  const attachments = record.attachments
-  if (attachments !== undefined && attachments !== null) {
-    // One attachment may be given as an object, as the attachments input allows.
-    const list = Array.isArray(attachments) ? attachments : [attachments]
+  for (const key of ['attachments', 'blocks'] as const) {
+    const value = record[key]
+    if (value === undefined || value === null) continue
+    // One may be given as an object, as the attachments and blocks inputs allow.
+    const list = Array.isArray(value) ? value : [value]
     list.forEach((item, i) => {
       if (typeof item !== 'object' || item === null || Array.isArray(item)) {
         throw new InputError(
           INPUT,
-          `${quote(path)}: attachments[${i}] must be an object, got ${describe(item)}.`
+          `${quote(path)}: ${key}[${i}] must be an object, got ${describe(item)}.`
         )
       }
     })
-    checkAttachmentShape(list as Attachment[], INPUT, `${path} attachments`)
-    out.attachments = list
+    if (key === 'attachments')
+      checkAttachmentShape(list as Attachment[], INPUT, `${path} attachments`)
+    out[key] = list
   }
   return out
 }

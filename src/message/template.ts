@@ -100,12 +100,13 @@ function renderLeaves(
   return value
 }
 
-// A field whose title or value rendered to nothing is dropped: Rocket.Chat rejects the
-// whole message for one empty field, and an empty conditional is the usual cause.
+// A field whose title or value (attachments) or text (blocks) rendered to nothing is dropped:
+// Rocket.Chat rejects the whole message for one empty attachment field, an empty block field
+// shows a hole, and an empty conditional is the usual cause.
 function isEmptiedField(field: unknown): boolean {
   if (typeof field !== 'object' || field === null) return false
-  const { title, value } = field as Record<string, unknown>
-  return title === '' || value === ''
+  const { title, value, text } = field as Record<string, unknown>
+  return title === '' || value === '' || (typeof text === 'string' && !text.trim())
 }
 
 function member(key: string): string {

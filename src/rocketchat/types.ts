@@ -27,6 +27,8 @@ export interface Message {
   /** A file message's file, and (with its thumbnail) all of them. */
   file?: { _id: string; name?: string }
   files?: { _id: string; name?: string }[]
+  /** UiKit layout blocks; the web client shows them instead of `msg`. */
+  blocks?: Record<string, unknown>[]
 }
 
 /** The body of `chat.sendMessage`'s `message`. */
@@ -45,6 +47,8 @@ export interface OutgoingMessage {
    * URLs of the text the server may fetch for a preview. Undefined: every URL.
    */
   previewUrls?: string[]
+  /** UiKit layout blocks (message.blocks: an array of objects in every schema in scope). */
+  blocks?: Record<string, unknown>[]
 }
 
 /**
