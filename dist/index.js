@@ -33645,6 +33645,7 @@ async function deliverToWebhook(options, hook, content, log, runUrl = '', deadli
 }
 
 ;// CONCATENATED MODULE: ./src/message/json.ts
+
 // Line and column for errors about text people wrote: JSON inputs, template files, templates.
 /** "line L, column C" (1-based) of a UTF-16 offset. */
 function position(text, offset) {
@@ -33818,6 +33819,25 @@ function bracketDepth(text) {
     }
     return deepest;
 }
+/**
+ * A JSON input that holds one object or a list of them, as a list; undefined when empty.
+ * Errors name the input: invalid JSON with line and column, and nesting past MAX_DEPTH.
+ */
+function parseJsonList(raw, input) {
+    if (!raw.trim())
+        return undefined;
+    let parsed;
+    try {
+        parsed = JSON.parse(raw);
+    }
+    catch (error) {
+        throw new InputError(input, `is not valid JSON: ${describeJsonError(raw, error)}`);
+    }
+    const deep = tooDeep(parsed);
+    if (deep)
+        throw new InputError(input, deep);
+    return Array.isArray(parsed) ? parsed : [parsed];
+}
 
 ;// CONCATENATED MODULE: ./src/message/attachments.ts
 
@@ -33868,19 +33888,9 @@ const ACTION_KEYS = {
  * Only the shape is checked here; values that hold placeholders are checked once rendered.
  */
 function parseAttachmentsInput(raw, input = 'attachments') {
-    if (!raw.trim())
+    const list = parseJsonList(raw, input);
+    if (!list)
         return undefined;
-    let parsed;
-    try {
-        parsed = JSON.parse(raw);
-    }
-    catch (error) {
-        throw new InputError(input, `is not valid JSON: ${describeJsonError(raw, error)}`);
-    }
-    const deep = tooDeep(parsed);
-    if (deep)
-        throw new InputError(input, deep);
-    const list = Array.isArray(parsed) ? parsed : [parsed];
     list.forEach((item, i) => {
         if (!isPlainObject(item)) {
             throw new InputError(input, `attachments[${i}] must be an object, got ${typeName(item)}.`);
@@ -34071,18 +34081,12 @@ const placeholder = (value) => beforeTemplating && typeof value === 'string' && 
  * when the input is empty. Checked again after templating, since a placeholder may fill a URL.
  */
 function parseBlocksInput(raw, input = 'blocks') {
-    if (!raw.trim())
+    const list = parseJsonList(raw, input);
+    if (!list)
         return undefined;
-    let parsed;
-    try {
-        parsed = JSON.parse(raw);
-    }
-    catch (error) {
-        throw new InputError(input, `is not valid JSON: ${describeJsonError(raw, error)}`);
-    }
     beforeTemplating = true;
     try {
-        return validateBlocks(Array.isArray(parsed) ? parsed : [parsed], input);
+        return validateBlocks(list, input);
     }
     finally {
         beforeTemplating = false;

@@ -1,5 +1,5 @@
 import { InputError, quote } from '../errors.js'
-import { describeJsonError, tooDeep } from './json.js'
+import { parseJsonList } from './json.js'
 
 export type Attachment = Record<string, unknown>
 
@@ -58,16 +58,8 @@ export function parseAttachmentsInput(
   raw: string,
   input = 'attachments'
 ): Attachment[] | undefined {
-  if (!raw.trim()) return undefined
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(raw)
-  } catch (error) {
-    throw new InputError(input, `is not valid JSON: ${describeJsonError(raw, error as Error)}`)
-  }
-  const deep = tooDeep(parsed)
-  if (deep) throw new InputError(input, deep)
-  const list = Array.isArray(parsed) ? parsed : [parsed]
+  const list = parseJsonList(raw, input)
+  if (!list) return undefined
   list.forEach((item, i) => {
     if (!isPlainObject(item)) {
       throw new InputError(input, `attachments[${i}] must be an object, got ${typeName(item)}.`)

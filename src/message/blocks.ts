@@ -10,7 +10,7 @@ import type {
   SectionBlock
 } from '@rocket.chat/ui-kit'
 import { InputError, quote } from '../errors.js'
-import { describeJsonError } from './json.js'
+import { parseJsonList } from './json.js'
 import { cutAt } from './length.js'
 
 // UiKit layout blocks, the subset a message posted by a workflow can use: what the web client
@@ -72,16 +72,11 @@ const placeholder = (value: unknown): boolean =>
  * when the input is empty. Checked again after templating, since a placeholder may fill a URL.
  */
 export function parseBlocksInput(raw: string, input = 'blocks'): Block[] | undefined {
-  if (!raw.trim()) return undefined
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(raw)
-  } catch (error) {
-    throw new InputError(input, `is not valid JSON: ${describeJsonError(raw, error as Error)}`)
-  }
+  const list = parseJsonList(raw, input)
+  if (!list) return undefined
   beforeTemplating = true
   try {
-    return validateBlocks(Array.isArray(parsed) ? parsed : [parsed], input)
+    return validateBlocks(list, input)
   } finally {
     beforeTemplating = false
   }

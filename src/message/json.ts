@@ -1,3 +1,5 @@
+import { InputError } from '../errors.js'
+
 // Line and column for errors about text people wrote: JSON inputs, template files, templates.
 
 /** "line L, column C" (1-based) of a UTF-16 offset. */
@@ -142,4 +144,21 @@ function bracketDepth(text: string): number {
     else if (ch === ']' || ch === '}') depth--
   }
   return deepest
+}
+
+/**
+ * A JSON input that holds one object or a list of them, as a list; undefined when empty.
+ * Errors name the input: invalid JSON with line and column, and nesting past MAX_DEPTH.
+ */
+export function parseJsonList(raw: string, input: string): unknown[] | undefined {
+  if (!raw.trim()) return undefined
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(raw)
+  } catch (error) {
+    throw new InputError(input, `is not valid JSON: ${describeJsonError(raw, error as Error)}`)
+  }
+  const deep = tooDeep(parsed)
+  if (deep) throw new InputError(input, deep)
+  return Array.isArray(parsed) ? parsed : [parsed]
 }

@@ -7,46 +7,55 @@
  */
 import { plainError } from './errors.mjs'
 
-const ATTACHMENT_TYPES = {
-  color: 'string',
-  text: 'string',
-  ts: 'string|number',
-  thumb_url: 'url',
-  button_alignment: 'string',
-  actions: 'array',
-  message_link: 'url',
-  collapsed: 'boolean',
-  author_name: 'string',
-  author_link: 'url',
-  author_icon: 'url',
-  title: 'string',
-  title_link: 'url',
-  title_link_download: 'boolean',
-  image_dimensions: 'object',
-  image_url: 'url',
-  image_preview: 'string',
-  image_type: 'string',
-  image_size: 'number',
-  audio_url: 'url',
-  audio_type: 'string',
-  audio_size: 'number',
-  video_url: 'url',
-  video_type: 'string',
-  video_size: 'number',
-  fields: 'array'
+// Written as the server's own Match patterns (objectMaybeIncluding in validateAttachment), so
+// that the fake reads like the code it follows.
+const validFullURLParam = 'validFullURLParam'
+/** Match.OneOf(...types) @param {...Function} types */
+const oneOf = (...types) => types
+
+/** @type {Record<string, Pattern>} */
+const ATTACHMENT_PATTERN = {
+  color: String,
+  text: String,
+  ts: oneOf(String, Number),
+  thumb_url: validFullURLParam,
+  button_alignment: String,
+  actions: Array,
+  message_link: validFullURLParam,
+  collapsed: Boolean,
+  author_name: String,
+  author_link: validFullURLParam,
+  author_icon: validFullURLParam,
+  title: String,
+  title_link: validFullURLParam,
+  title_link_download: Boolean,
+  image_dimensions: Object,
+  image_url: validFullURLParam,
+  image_preview: String,
+  image_type: String,
+  image_size: Number,
+  audio_url: validFullURLParam,
+  audio_type: String,
+  audio_size: Number,
+  video_url: validFullURLParam,
+  video_type: String,
+  video_size: Number,
+  fields: Array
 }
 
-const FIELD_TYPES = { short: 'boolean', title: 'string', value: 'string|number|boolean' }
+/** @type {Record<string, Pattern>} */
+const FIELD_PATTERN = { short: Boolean, title: String, value: oneOf(String, Number, Boolean) }
 
-const ACTION_TYPES = {
-  type: 'string',
-  text: 'string',
-  url: 'url',
-  image_url: 'url',
-  is_webview: 'boolean',
-  webview_height_ratio: 'string',
-  msg: 'string',
-  msg_in_chat_window: 'boolean'
+/** @type {Record<string, Pattern>} */
+const ACTION_PATTERN = {
+  type: String,
+  text: String,
+  url: validFullURLParam,
+  image_url: validFullURLParam,
+  is_webview: Boolean,
+  webview_height_ratio: String,
+  msg: String,
+  msg_in_chat_window: Boolean
 }
 
 /** @param {unknown} value */
@@ -71,31 +80,36 @@ function isValidFullUrl(value) {
   return /^(https?:\/\/|data:)/i.test(value) || value.startsWith('/file-upload/')
 }
 
+/** @typedef {Function | Function[] | string} Pattern a type, Match.OneOf types, or the URL check */
+
+/** The Match type name of a constructor: String -> 'string'. @param {Function} type */
+const nameOf = (type) => type.name.toLowerCase()
+
 /**
- * `objectMaybeIncluding(types)`: only non-null keys are checked, in the pattern's key order.
+ * `objectMaybeIncluding(patterns)`: only non-null keys are checked, in the pattern's key order.
  * @param {Record<string, unknown>} obj
- * @param {Record<string, string>} types
+ * @param {Record<string, Pattern>} patterns
  * @param {string} prefix path shown in the Match error
  */
-function checkTypes(obj, types, prefix) {
-  for (const [key, type] of Object.entries(types)) {
+function checkTypes(obj, patterns, prefix) {
+  for (const [key, pattern] of Object.entries(patterns)) {
     const value = obj[key]
     if (value === undefined || value === null) continue
     const got = typeName(value)
     const field = `${prefix}${key}`
-    if (type === 'url') {
+    if (pattern === validFullURLParam) {
       if (typeof value !== 'string')
         throw matchError(`Expected string, got ${got} in field ${field}`, true)
       if (!isValidFullUrl(value)) throw plainError('Invalid href value provided')
-    } else if (type.includes('|')) {
-      if (!type.split('|').includes(got)) {
+    } else if (Array.isArray(pattern)) {
+      if (!pattern.map(nameOf).includes(got)) {
         throw matchError(
           `Failed Match.OneOf, Match.Maybe or Match.Optional validation in field ${field}`,
           true
         )
       }
-    } else if (got !== type) {
-      throw matchError(`Expected ${type}, got ${got} in field ${field}`, true)
+    } else if (typeof pattern === 'function' && got !== nameOf(pattern)) {
+      throw matchError(`Expected ${nameOf(pattern)}, got ${got} in field ${field}`, true)
     }
   }
 }
@@ -104,16 +118,16 @@ function checkTypes(obj, types, prefix) {
 export function validateAttachment(attachment) {
   if (typeName(attachment) !== 'object')
     throw matchError(`Expected object, got ${typeName(attachment)}`, true)
-  checkTypes(attachment, ATTACHMENT_TYPES, '')
+  checkTypes(attachment, ATTACHMENT_PATTERN, '')
   ;(attachment.fields ?? []).forEach((/** @type {any} */ field, /** @type {number} */ i) => {
     if (typeName(field) !== 'object')
       throw matchError(`Expected object, got ${typeName(field)} in field fields[${i}]`, true)
-    checkTypes(field, FIELD_TYPES, `fields[${i}].`)
+    checkTypes(field, FIELD_PATTERN, `fields[${i}].`)
     if (!field.value || !field.title)
       throw plainError('Invalid attachment field, title and value is required')
   })
   ;(attachment.actions ?? []).forEach((/** @type {any} */ action, /** @type {number} */ i) => {
     if (typeName(action) !== 'object') return
-    checkTypes(action, ACTION_TYPES, `actions[${i}].`)
+    checkTypes(action, ACTION_PATTERN, `actions[${i}].`)
   })
 }
