@@ -7,6 +7,7 @@ import { startFakeRocketChat } from '../../test/fake-rocketchat/server.mjs'
 import { USERS } from '../../test/fake-rocketchat/seed.mjs'
 import { asBot, runAction, withoutMaskCommands } from '../helpers/action.js'
 import { mentionsIn } from '../helpers/oracle.js'
+import { prEvent } from '../helpers/context.js'
 
 type Fake = Awaited<ReturnType<typeof startFakeRocketChat>>
 type Stored = {
@@ -25,18 +26,6 @@ afterAll(async () => {
   await fake.close()
 })
 beforeEach(() => fake.setVersion('8'))
-
-const PR_EVENT = (fields: Record<string, unknown>) => ({
-  pull_request: {
-    number: 7,
-    title: 'Fix',
-    body: 'body',
-    user: { login: 'mallory' },
-    head: { ref: 'feature', sha: 'abcdef0123456789abcdef0123456789abcdef01' },
-    base: { ref: 'main', sha: '1111111111111111111111111111111111111111' },
-    ...fields
-  }
-})
 
 async function post(
   inputs: Record<string, string>,
@@ -114,7 +103,7 @@ describe('mentions built across values', () => {
     ['{{ github.event.pull_request.head.ref }}{{ github.event.pull_request.body }}', 'x @', 'all'],
     ['@{{ github.event.pull_request.title }}', 'feature', 'here']
   ])('%s: the stored message has no working room mention', async (message, ref, value) => {
-    const event = PR_EVENT({ head: { ref, sha: 'a' }, body: value, title: value })
+    const event = prEvent({ head: { ref, sha: 'a' }, body: value, title: value })
     const { stored, run } = await post({ message }, { event })
     expect(run.code).toBe(0)
     // The server's parser, on the fake's side (stored md) and on ours, finds no @all / @here.
@@ -127,7 +116,7 @@ describe('mentions built across values', () => {
   it('keeps the template own @all', async () => {
     const { stored } = await post(
       { message: '@all {{ github.event.pull_request.title }}' },
-      { event: PR_EVENT({ title: 'release' }) }
+      { event: prEvent({ title: 'release' }) }
     )
     expect(mentionsIn(stored.msg)).toEqual(['@all'])
   })
@@ -135,7 +124,7 @@ describe('mentions built across values', () => {
 
 describe('link previews', () => {
   const message = 'Docs: https://docs.example/guide | title: {{ github.event.pull_request.title }}'
-  const event = PR_EVENT({ title: 'see https://attacker.example/card' })
+  const event = prEvent({ title: 'see https://attacker.example/card' })
 
   it('only the template own links get a preview (previewUrls)', async () => {
     const since = fake.requests.length

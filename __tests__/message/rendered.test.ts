@@ -1,8 +1,4 @@
 import { describe, expect, it } from '@jest/globals'
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { readWorkflowContext, templateEnv } from '../../src/action/context.js'
 import { buildContent } from '../../src/message/content.js'
 import type { WorkflowContext } from '../../src/message/context.js'
 import type { AllowedMentions } from '../../src/message/neutralise.js'
@@ -10,39 +6,12 @@ import { presetLinks, statusPreset } from '../../src/message/presets.js'
 import { templateUrls, urlsIn } from '../../src/message/previews.js'
 import { joined, judgeMentions, type Piece } from '../../src/message/rendered.js'
 import { renderPieces } from '../../src/message/template.js'
+import { contextOf, prEvent } from '../helpers/context.js'
 import { crossings, mentionsIn } from '../helpers/oracle.js'
 
 const ROOM_WIDE = ['@all', '@here', '@channel', '@everyone']
 
-function pullRequest(fields: Record<string, unknown>): WorkflowContext {
-  const dir = mkdtempSync(join(tmpdir(), 'rendered-'))
-  const path = join(dir, 'event.json')
-  writeFileSync(
-    path,
-    JSON.stringify({
-      pull_request: {
-        number: 7,
-        title: 'title',
-        body: 'body',
-        user: { login: 'mallory' },
-        head: { ref: 'feature', sha: 'abcdef0123456789abcdef0123456789abcdef01' },
-        base: { ref: 'main', sha: '1111111111111111111111111111111111111111' },
-        ...fields
-      }
-    })
-  )
-  const env = {
-    GITHUB_EVENT_PATH: path,
-    GITHUB_EVENT_NAME: 'pull_request',
-    GITHUB_REPOSITORY: 'octo/app',
-    GITHUB_REF: 'refs/pull/7/merge',
-    GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
-    GITHUB_ACTOR: 'octocat',
-    GITHUB_WORKFLOW: 'CI',
-    GITHUB_RUN_ID: '99'
-  }
-  return readWorkflowContext(env, 'failure', templateEnv(env, []))
-}
+const pullRequest = (fields: Record<string, unknown>): WorkflowContext => contextOf(prEvent(fields))
 
 function pieces(template: string, ctx: WorkflowContext, allowed: AllowedMentions = 'users') {
   return renderPieces(template, ctx, { input: 'message', allowedMentions: allowed, warn: () => {} })

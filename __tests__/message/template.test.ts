@@ -1,8 +1,4 @@
 import { describe, expect, it } from '@jest/globals'
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { readWorkflowContext, templateEnv } from '../../src/action/context.js'
 import type { WorkflowContext } from '../../src/message/context.js'
 import { InputError } from '../../src/errors.js'
 import { ZWSP } from '../../src/message/neutralise.js'
@@ -11,43 +7,13 @@ import {
   renderTemplate,
   type TemplateOptions
 } from '../../src/message/template.js'
+import { contextOf, prEvent } from '../helpers/context.js'
 
-function contextWith(
-  event: Record<string, unknown>,
-  env: Record<string, string> = {}
-): WorkflowContext {
-  const dir = mkdtempSync(join(tmpdir(), 'tpl-'))
-  const path = join(dir, 'event.json')
-  writeFileSync(path, JSON.stringify(event))
-  const vars = {
-    GITHUB_EVENT_PATH: path,
-    GITHUB_EVENT_NAME: 'pull_request',
-    GITHUB_REPOSITORY: 'octo/app',
-    GITHUB_REF: 'refs/pull/7/merge',
-    GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
-    GITHUB_ACTOR: 'octocat',
-    GITHUB_WORKFLOW: 'CI',
-    GITHUB_JOB: 'test',
-    GITHUB_RUN_ID: '99',
-    GITHUB_RUN_NUMBER: '5',
-    ...env
-  }
-  return readWorkflowContext(vars, 'failure', templateEnv(vars, ['*']))
-}
+const contextWith = (event: Record<string, unknown>, env: Record<string, string> = {}) =>
+  contextOf(event, env, ['*'])
 
-function pr(title: string, extra: Record<string, unknown> = {}): WorkflowContext {
-  return contextWith({
-    pull_request: {
-      number: 7,
-      title,
-      body: null,
-      user: { login: 'mallory' },
-      head: { ref: 'feature', sha: 'abcdef0123456789abcdef0123456789abcdef01' },
-      base: { ref: 'main', sha: '1111111111111111111111111111111111111111' },
-      ...extra
-    }
-  })
-}
+const pr = (title: string, extra: Record<string, unknown> = {}): WorkflowContext =>
+  contextWith(prEvent({ title, body: null, ...extra }))
 
 function options(warnings: string[] = [], input = 'message'): TemplateOptions {
   return { input, allowedMentions: 'users', warn: (msg) => warnings.push(msg) }

@@ -39,6 +39,16 @@ afterEach(async () => {
   await Promise.all(dispatchers.splice(0).map((d) => d.destroy()))
 })
 
+// One server for the file, without rate limits; 'rate limits' starts its own.
+let fake: Fake
+beforeAll(async () => {
+  fake = await startFakeRocketChat({ rateLimit: false })
+})
+afterAll(async () => {
+  await fake.close()
+})
+afterEach(() => fake.clearFaults())
+
 function makeClient(
   server: { url: string },
   overrides: Partial<ClientOptions> & { user?: UserKey; budgetMs?: number } = {}
@@ -87,15 +97,6 @@ async function closedPort(): Promise<number> {
 }
 
 describe('retry policy', () => {
-  let fake: Fake
-  beforeAll(async () => {
-    fake = await startFakeRocketChat({ rateLimit: false })
-  })
-  afterAll(async () => {
-    await fake.close()
-  })
-  afterEach(() => fake.clearFaults())
-
   it.each([
     ['a 500 from Rocket.Chat', { kind: 'status', status: 500 }],
     ['a 502 page from nginx', { kind: 'status', status: 502 }],
@@ -311,15 +312,6 @@ describe('rate limits', () => {
 })
 
 describe('time-outs', () => {
-  let fake: Fake
-  beforeAll(async () => {
-    fake = await startFakeRocketChat({ rateLimit: false })
-  })
-  afterAll(async () => {
-    await fake.close()
-  })
-  afterEach(() => fake.clearFaults())
-
   it('gives each request its own time-out inside the budget, and retries after it', async () => {
     const from = fake.requests.length
     fake.inject({ route: 'rooms.info', kind: 'hang' })
@@ -364,15 +356,6 @@ describe('time-outs', () => {
 })
 
 describe('exactly once', () => {
-  let fake: Fake
-  beforeAll(async () => {
-    fake = await startFakeRocketChat({ rateLimit: false })
-  })
-  afterAll(async () => {
-    await fake.close()
-  })
-  afterEach(() => fake.clearFaults())
-
   async function sendOnce(
     text: string,
     overrides: Parameters<typeof makeClient>[1] = {}
@@ -508,15 +491,6 @@ describe('exactly once', () => {
 })
 
 describe('errors name the cause', () => {
-  let fake: Fake
-  beforeAll(async () => {
-    fake = await startFakeRocketChat({ rateLimit: false })
-  })
-  afterAll(async () => {
-    await fake.close()
-  })
-  afterEach(() => fake.clearFaults())
-
   it.each([
     [
       'self-signed.pem',
