@@ -2,19 +2,11 @@
  * A dry run prints the request a real run makes: both are built by the same functions
  * (src/delivery/outgoing.ts), and these cases hold them side by side through the bundle.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { startFakeRocketChat } from '../../test/fake-rocketchat/server.mjs'
+import { describe, expect, it } from '@jest/globals'
 import { asBot, runAction } from '../helpers/action.js'
+import { fakeRocketChat } from '../helpers/fake.js'
 
-type Fake = Awaited<ReturnType<typeof startFakeRocketChat>>
-let fake: Fake
-
-beforeAll(async () => {
-  fake = await startFakeRocketChat({ rateLimit: false })
-})
-afterAll(async () => {
-  await fake.close()
-})
+const fake = fakeRocketChat()
 
 /** The JSON body a dry run printed after its POST line. */
 function printedBody(stdout: string): { message: Record<string, unknown> } {

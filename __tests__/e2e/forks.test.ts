@@ -1,18 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { startFakeRocketChat } from '../../test/fake-rocketchat/server.mjs'
 import { asBot, runAction } from '../helpers/action.js'
+import { fakeRocketChat } from '../helpers/fake.js'
 
-type Fake = Awaited<ReturnType<typeof startFakeRocketChat>>
-let fake: Fake
-beforeAll(async () => {
-  fake = await startFakeRocketChat({ rateLimit: false })
-})
-afterAll(async () => {
-  await fake.close()
-})
+const fake = fakeRocketChat()
 
 const EVENTS = fileURLToPath(new URL('../fixtures/events/', import.meta.url))
 const forkEvent = JSON.parse(readFileSync(join(EVENTS, 'pull_request.json'), 'utf8'))

@@ -296,56 +296,34 @@ describe('posting (dist/index.js against the fake server)', () => {
   })
 
   it('refuses plain http to a remote host, even in a dry run, unless allow-insecure-http', async () => {
-    const run = await runAction({
-      inputs: {
-        'server-url': 'http://chat.example.com',
-        'auth-token': 't0ken-value',
-        'user-id': 'u',
-        room: '#general',
-        message: 'x',
-        'dry-run': 'true'
-      }
-    })
+    // Credentials that would go to `serverUrl`; nothing listens on these hosts.
+    const over = (serverUrl: string, extra: Record<string, string>) =>
+      runAction({
+        inputs: {
+          'server-url': serverUrl,
+          'auth-token': 't0ken-value',
+          'user-id': 'u',
+          room: '#general',
+          message: 'x',
+          ...extra
+        }
+      })
+    const run = await over('http://chat.example.com', { 'dry-run': 'true' })
     // A dry run says what a real run would do: refuse.
     expect(run.code).toBe(1)
     expect(run.annotations[0].message).toMatch(/allow-insecure-http: true/)
-    const real = await runAction({
-      inputs: {
-        'server-url': 'http://127.0.0.2:9',
-        'auth-token': 't0ken-value',
-        'user-id': 'u',
-        room: '#general',
-        message: 'x',
-        retries: '0'
-      }
-    })
+    const real = await over('http://127.0.0.2:9', { retries: '0' })
     expect(real.annotations.filter((a) => a.level === 'warning')).toEqual([])
-    const remote = await runAction({
-      inputs: {
-        'server-url': 'http://chat.invalid',
-        'auth-token': 't0ken-value',
-        'user-id': 'u',
-        room: '#general',
-        message: 'x',
-        retries: '0'
-      }
-    })
+    const remote = await over('http://chat.invalid', { retries: '0' })
     expect(remote.annotations[0]).toEqual({
       level: 'error',
       message: expect.stringMatching(
         /plain http to chat.invalid: auth-token and user-id would travel in clear text.*allow-insecure-http: true/
       )
     })
-    const allowed = await runAction({
-      inputs: {
-        'server-url': 'http://chat.invalid',
-        'auth-token': 't0ken-value',
-        'user-id': 'u',
-        room: '#general',
-        message: 'x',
-        retries: '0',
-        'allow-insecure-http': 'true'
-      }
+    const allowed = await over('http://chat.invalid', {
+      retries: '0',
+      'allow-insecure-http': 'true'
     })
     expect(allowed.annotations[0]).toEqual({
       level: 'warning',

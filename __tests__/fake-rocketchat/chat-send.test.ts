@@ -52,11 +52,7 @@ describe('chat.sendMessage', () => {
   it('refuses a duplicate _id with the starred TypeError and changes nothing', async () => {
     await send({ _id: 'dup-1', rid: ROOM.general, msg: 'first' })
     const again = await send({ _id: 'dup-1', rid: ROOM.releases, msg: 'second' })
-    expect(again.status).toBe(400)
-    expect(again.body).toEqual({
-      success: false,
-      error: "Cannot read properties of undefined (reading 'starred')"
-    })
+    expectStarredTypeError(again)
     expect(fake.messages.size).toBe(1)
     expect(fake.messages.get('dup-1')?.msg).toBe('first')
     expect(fake.messagesIn(ROOM.releases)).toEqual([])
@@ -83,11 +79,7 @@ describe('chat.sendMessage', () => {
   it('answers the same starred TypeError, storing nothing, when an app prevents a message', async () => {
     fake.preventMessages((m: Json) => m.msg === 'blocked')
     const res = await send({ _id: 'app-1', rid: ROOM.general, msg: 'blocked' })
-    expect(res.status).toBe(400)
-    expect(res.body).toEqual({
-      success: false,
-      error: "Cannot read properties of undefined (reading 'starred')"
-    })
+    expectStarredTypeError(res)
     expect(fake.messages.size).toBe(0)
     expect((await send({ rid: ROOM.general, msg: 'allowed' })).status).toBe(200)
     fake.preventMessages(false)
@@ -344,3 +336,12 @@ describe('chat.sendMessage', () => {
     expect(orphan).toMatchObject({ rid: ROOM.general, tmid: 'UnknownParent0000' })
   })
 })
+
+/** What the route answers when sendMessage stored nothing: 7.x+ wording of the TypeError. */
+function expectStarredTypeError(res: { status: number; body: unknown }): void {
+  expect(res.status).toBe(400)
+  expect(res.body).toEqual({
+    success: false,
+    error: "Cannot read properties of undefined (reading 'starred')"
+  })
+}

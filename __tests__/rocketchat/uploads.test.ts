@@ -46,6 +46,16 @@ afterEach(async () => {
   fake.clearFaults()
 })
 
+/** Uploads the first file into #general with rooms.media, as `m`. */
+function uploadFirst(m: FakeClient) {
+  return uploadFiles(
+    m.client,
+    { route: 'rooms.media', files: files.slice(0, 1) },
+    { roomId: GENERAL },
+    m.log
+  )
+}
+
 function connect(server: { url: string } = fake): FakeClient {
   const m = fakeClient(server)
   made.push(m)
@@ -237,12 +247,7 @@ describe('uploads.ts: posting files', () => {
     const from = fake.requests.length
     // The fake, like the real server, posts the file again for a second confirmation.
     fake.inject({ route: 'rooms.mediaConfirm', kind: 'reset-after' })
-    const messages = await uploadFiles(
-      m.client,
-      { route: 'rooms.media', files: files.slice(0, 1) },
-      { roomId: GENERAL },
-      m.log
-    )
+    const messages = await uploadFirst(m)
     expect(fake.messages.size).toBe(before + 1)
     const stored = [...fake.messages.values()].at(-1) as Stored & { file: { _id: string } }
     expect(messages).toEqual([expect.objectContaining({ _id: stored._id })])
@@ -258,12 +263,7 @@ describe('uploads.ts: posting files', () => {
     try {
       old.inject({ route: 'rooms.mediaConfirm', kind: 'reset-after' })
       const m = connect(old)
-      const [message] = await uploadFiles(
-        m.client,
-        { route: 'rooms.media', files: files.slice(0, 1) },
-        { roomId: GENERAL },
-        m.log
-      )
+      const [message] = await uploadFirst(m)
       expect(old.messages.size).toBe(1)
       expect(old.messages.get(message._id)).toBeDefined()
     } finally {
@@ -275,12 +275,7 @@ describe('uploads.ts: posting files', () => {
     const m = connect()
     const before = fake.messages.size
     fake.inject({ route: 'rooms.mediaConfirm', kind: 'reset-before' })
-    const [message] = await uploadFiles(
-      m.client,
-      { route: 'rooms.media', files: files.slice(0, 1) },
-      { roomId: GENERAL },
-      m.log
-    )
+    const [message] = await uploadFirst(m)
     expect(fake.messages.size).toBe(before + 1)
     expect(fake.messages.get(message._id)).toBeDefined()
   })
@@ -290,12 +285,7 @@ describe('uploads.ts: posting files', () => {
     const before = fake.messages.size
     fake.inject({ route: 'rooms.mediaConfirm', kind: 'reset-after' })
     fake.inject({ route: 'chat.syncMessages', kind: 'status', status: 500, times: 5 })
-    const error = await uploadFiles(
-      m.client,
-      { route: 'rooms.media', files: files.slice(0, 1) },
-      { roomId: GENERAL },
-      m.log
-    ).catch((e: unknown) => e)
+    const error = await uploadFirst(m).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(UploadError)
     expect((error as Error).message).toMatch(
       /^Could not upload "build.log": the answer to its confirmation was lost, and whether the server posted it could not be checked \(.*HTTP 500.*\)\. It is not confirmed again/
@@ -307,12 +297,7 @@ describe('uploads.ts: posting files', () => {
     const m = connect()
     fake.preventMessages(true)
     try {
-      const error = await uploadFiles(
-        m.client,
-        { route: 'rooms.media', files: files.slice(0, 1) },
-        { roomId: GENERAL },
-        m.log
-      ).catch((e: unknown) => e)
+      const error = await uploadFirst(m).catch((e: unknown) => e)
       expect((error as Error).message).toBe(
         'Could not upload "build.log": the server confirmed the upload but stored no message for it: an app installed on the server (Administration > Apps) may have blocked it.'
       )
@@ -324,12 +309,7 @@ describe('uploads.ts: posting files', () => {
   it('retries an upload that failed on the way, sending the same bytes', async () => {
     const m = connect()
     fake.inject({ route: 'rooms.media', kind: 'reset-before' })
-    const [message] = await uploadFiles(
-      m.client,
-      { route: 'rooms.media', files: files.slice(0, 1) },
-      { roomId: GENERAL },
-      m.log
-    )
+    const [message] = await uploadFirst(m)
     const upload = [...fake.uploads.values()].at(-1) as { content: Buffer }
     expect(upload.content.toString()).toBe('step 1 ok\nstep 2 FAILED\n')
     expect(fake.messages.get(message._id)).toBeDefined()
