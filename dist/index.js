@@ -32275,15 +32275,36 @@ async function attempt(dispatcher, options) {
             bodyTimeout: options.timeoutMs,
             signal: AbortSignal.timeout(options.timeoutMs)
         });
-        const text = await response.body.text();
+        const text = await readCapped(response.body, options);
         // undici marks the connection free one event-loop turn after the body ends; a request sent
         // before that opens a second connection (another TCP and TLS handshake on a far server).
         await new Promise((resolve) => setImmediate(resolve));
         return { status: response.statusCode, headers: response.headers, text };
     }
     catch (error) {
+        if (error instanceof NetworkError)
+            throw error;
         throw toNetworkError(error, options, namesOf.get(dispatcher) ?? PLAIN_NAMES, proxies.get(dispatcher));
     }
+}
+/**
+ * No Rocket.Chat answer comes near this (rooms.get for 10,000 rooms is about 3 MB); a body
+ * that goes on past it is not the API's, and reading it whole could exhaust the runner.
+ */
+const MAX_ANSWER_BYTES = 32 * 1024 * 1024;
+async function readCapped(body, options) {
+    const chunks = [];
+    let size = 0;
+    for await (const chunk of body) {
+        size += chunk.length;
+        if (size > MAX_ANSWER_BYTES) {
+            body.destroy();
+            // The request was sent and may have acted; trying again cannot make the answer smaller.
+            throw new NetworkError(options.endpoint, 'protocol', true, `${options.endpoint} (${options.url.host}) answered with more than ${MAX_ANSWER_BYTES / 1024 / 1024} MB, far more than any Rocket.Chat answer: it was cut off. Is this the Rocket.Chat server?`, true);
+        }
+        chunks.push(chunk);
+    }
+    return Buffer.concat(chunks).toString('utf8');
 }
 // What each OpenSSL verification code means for the person reading the log.
 const CERTIFICATE_PROBLEMS = {
@@ -32573,9 +32594,19 @@ class RocketChatClient {
             ? `Rocket.Chat's ${endpoint} answered HTTP ${response.status} with an HTML page ("${page}"), likely from a reverse proxy in front of the server.`
             : response.status === 404
                 ? `HTTP 404 for ${endpoint}: the server has no such endpoint. Check that ${this.names.serverUrl} is the Rocket.Chat base URL, including any sub-path.`
-                : `Rocket.Chat answered HTTP ${response.status} to ${endpoint}: ${snippet(response.text, this.secrets)}`;
+                : response.status >= 300 && response.status < 400
+                    ? this.redirected(endpoint, response)
+                    : `Rocket.Chat answered HTTP ${response.status} to ${endpoint}: ${snippet(response.text, this.secrets)}`;
         const said = page ?? quoteAnswer(response.text, this.secrets, 200);
         return new RocketChatError(endpoint, response.status, said, undefined, detail);
+    }
+    // Redirects are not followed: the credentials must not go where a server sends them.
+    redirected(endpoint, response) {
+        const location = header(response, 'location');
+        const to = location
+            ? ` to "${quoteAnswer(location, this.secrets, 200).replace(/"/g, '\\"')}"`
+            : '';
+        return `${endpoint} answered HTTP ${response.status}, a redirect${to}, which is not followed (the credentials would go along). Set ${this.names.serverUrl} to the address it leads to (https instead of http? a sub-path?), or a login page or proxy is in the way.`;
     }
     /** What a server's answer must never be shown with: the credentials it was sent. */
     get secrets() {

@@ -491,6 +491,62 @@ describe('exactly once', () => {
 })
 
 describe('errors name the cause', () => {
+  /** A server on loopback that answers every request with `answer`, for the test's length. */
+  async function rogue(answer: http.RequestListener): Promise<{ url: string; close(): void }> {
+    const server = http.createServer(answer)
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done))
+    const { port } = server.address() as AddressInfo
+    return {
+      url: `http://127.0.0.1:${port}`,
+      close: () => {
+        server.closeAllConnections()
+        server.close()
+      }
+    }
+  }
+
+  it('cuts off an answer that never ends instead of holding it all in memory', async () => {
+    const chunk = Buffer.alloc(1024 * 1024, 'a')
+    const server = await rogue((_, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' })
+      const more = (): void => {
+        while (res.write(chunk));
+        res.once('drain', more)
+      }
+      more()
+    })
+    try {
+      const { client } = makeClient(server, { retries: 3 })
+      const error = await failureOf(client.get('rooms.info', { roomName: 'general' }))
+      expect(error).toBeInstanceOf(NetworkError)
+      expect(error.message).toMatch(
+        /^rooms\.info \(127\.0\.0\.1:\d+\) answered with more than 32 MB, far more than any Rocket\.Chat answer: it was cut off\./
+      )
+      // Not tried again: a second attempt would only be as large.
+      expect(error.message).not.toMatch(/Retrying|attempts/)
+    } finally {
+      server.close()
+    }
+  })
+
+  it('says where a redirect leads and does not follow it with the credentials', async () => {
+    let requests = 0
+    const server = await rogue((_, res) => {
+      requests += 1
+      res.writeHead(302, { location: 'https://chat.example.com/login?next=%2F' }).end()
+    })
+    try {
+      const { client } = makeClient(server)
+      const error = await failureOf(client.get('rooms.info', { roomName: 'general' }))
+      expect(error.message).toBe(
+        'rooms.info answered HTTP 302, a redirect to "https://chat.example.com/login?next=%2F", which is not followed (the credentials would go along). Set the server URL to the address it leads to (https instead of http? a sub-path?), or a login page or proxy is in the way.'
+      )
+      expect(requests).toBe(1)
+    } finally {
+      server.close()
+    }
+  })
+
   it.each([
     [
       'self-signed.pem',

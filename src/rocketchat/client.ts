@@ -264,9 +264,20 @@ export class RocketChatClient {
       ? `Rocket.Chat's ${endpoint} answered HTTP ${response.status} with an HTML page ("${page}"), likely from a reverse proxy in front of the server.`
       : response.status === 404
         ? `HTTP 404 for ${endpoint}: the server has no such endpoint. Check that ${this.names.serverUrl} is the Rocket.Chat base URL, including any sub-path.`
-        : `Rocket.Chat answered HTTP ${response.status} to ${endpoint}: ${snippet(response.text, this.secrets)}`
+        : response.status >= 300 && response.status < 400
+          ? this.redirected(endpoint, response)
+          : `Rocket.Chat answered HTTP ${response.status} to ${endpoint}: ${snippet(response.text, this.secrets)}`
     const said = page ?? quoteAnswer(response.text, this.secrets, 200)
     return new RocketChatError(endpoint, response.status, said, undefined, detail)
+  }
+
+  // Redirects are not followed: the credentials must not go where a server sends them.
+  private redirected(endpoint: string, response: RawResponse): string {
+    const location = header(response, 'location')
+    const to = location
+      ? ` to "${quoteAnswer(location, this.secrets, 200).replace(/"/g, '\\"')}"`
+      : ''
+    return `${endpoint} answered HTTP ${response.status}, a redirect${to}, which is not followed (the credentials would go along). Set ${this.names.serverUrl} to the address it leads to (https instead of http? a sub-path?), or a login page or proxy is in the way.`
   }
 
   /** What a server's answer must never be shown with: the credentials it was sent. */

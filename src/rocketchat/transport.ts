@@ -97,12 +97,13 @@ export async function attempt(
       bodyTimeout: options.timeoutMs,
       signal: AbortSignal.timeout(options.timeoutMs)
     })
-    const text = await response.body.text()
+    const text = await readCapped(response.body, options)
     // undici marks the connection free one event-loop turn after the body ends; a request sent
     // before that opens a second connection (another TCP and TLS handshake on a far server).
     await new Promise((resolve) => setImmediate(resolve))
     return { status: response.statusCode, headers: response.headers, text }
   } catch (error) {
+    if (error instanceof NetworkError) throw error
     throw toNetworkError(
       error,
       options,
@@ -110,6 +111,36 @@ export async function attempt(
       proxies.get(dispatcher)
     )
   }
+}
+
+/**
+ * No Rocket.Chat answer comes near this (rooms.get for 10,000 rooms is about 3 MB); a body
+ * that goes on past it is not the API's, and reading it whole could exhaust the runner.
+ */
+export const MAX_ANSWER_BYTES = 32 * 1024 * 1024
+
+async function readCapped(
+  body: AsyncIterable<Buffer> & { destroy(): unknown },
+  options: Pick<AttemptOptions, 'endpoint' | 'url'>
+): Promise<string> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of body) {
+    size += chunk.length
+    if (size > MAX_ANSWER_BYTES) {
+      body.destroy()
+      // The request was sent and may have acted; trying again cannot make the answer smaller.
+      throw new NetworkError(
+        options.endpoint,
+        'protocol',
+        true,
+        `${options.endpoint} (${options.url.host}) answered with more than ${MAX_ANSWER_BYTES / 1024 / 1024} MB, far more than any Rocket.Chat answer: it was cut off. Is this the Rocket.Chat server?`,
+        true
+      )
+    }
+    chunks.push(chunk)
+  }
+  return Buffer.concat(chunks).toString('utf8')
 }
 
 // What each OpenSSL verification code means for the person reading the log.
