@@ -508,6 +508,47 @@ const EXAMPLES: Record<string, Example> = {
       expect(m.attachments ?? []).toEqual([])
     }
   },
+  'Run report as blocks': {
+    events: ['push', 'pull_request'],
+    jobs: wholeRun,
+    expect: ({ event, messages: [m] }) => {
+      // The run of "The whole run in one message", as the README renders it there.
+      const whole = readmeBlocks().find((b) => b.key === 'The whole run in one message')
+      if (!whole) throw new Error('the README lost "The whole run in one message"')
+      const [headline, about, counts, , ...jobLines] = textShown(whole).split('\n')
+      const blocks = (m.blocks ?? []) as {
+        type: string
+        text?: { text: string }
+        elements?: { text: string | { text: string }; url?: string }[]
+      }[]
+      expect(blocks.map((b) => b.type)).toEqual(['section', 'section', 'context', 'actions'])
+      const [head, jobs, context, actions] = blocks
+      // The text is the whole report, for notifications: the same as without blocks.
+      expect(m.attachments).toBeUndefined()
+      expect(rendered(m.msg).split('\n').slice(4)).toEqual(jobLines)
+      expect(rendered(jobs.text?.text ?? '').split('\n')).toEqual(jobLines)
+      const details = rendered(String(context.elements?.[0].text))
+      const buttons = (actions.elements ?? []).map((e) => [
+        (e.text as { text: string }).text,
+        e.url
+      ])
+      if (event === 'push') {
+        // No mention in this example: the line without "@oncall ".
+        expect(rendered(head.text?.text ?? '')).toBe(
+          `${headline.replace(/^@oncall /, '')}\n${counts}`
+        )
+        expect(details).toBe(about)
+        expect(buttons).toEqual([['Open run', RUN_URL]])
+      } else {
+        expect(head.text?.text).toContain(`for PR [#2](${PR_URL})`)
+        expect(details).toBe('Commit ec26c3e · started by Codertocat')
+        expect(buttons).toEqual([
+          ['Open run', RUN_URL],
+          ['View pull request', PR_URL]
+        ])
+      }
+    }
+  },
   'Network set-up for self-hosted runners': {
     tls: true,
     expressions: { 'vars.INTERNAL_ROOT_CA': readFileSync(join(TLS, 'ca.pem'), 'utf8') },
