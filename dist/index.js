@@ -34411,16 +34411,19 @@ function asBlocks(card) {
             elements: minor.map((field) => ({ type: 'mrkdwn', text: `${field.title}: ${field.value}` }))
         });
     }
-    const buttons = card.buttons.map((button, i) => ({
+    if (card.buttons.length)
+        blocks.push({ type: 'actions', elements: linkButtons(card.buttons) });
+    return { text: card.summary, blocks };
+}
+/** Link buttons, the first one primary; each with the action id the client reports a click by. */
+function linkButtons(buttons) {
+    return buttons.map((button, i) => ({
         type: 'button',
         text: { type: 'plain_text', text: button.text },
         url: button.url,
         actionId: `link-${i}`,
         ...(i === 0 && { style: 'primary' })
     }));
-    if (buttons.length)
-        blocks.push({ type: 'actions', elements: buttons });
-    return { text: card.summary, blocks };
 }
 
 ;// CONCATENATED MODULE: ./src/message/context.ts
@@ -34912,6 +34915,7 @@ function templateUrls(pieces) {
 
 
 
+
 // Rank orders what a job can become: a board never shows a job going back (see mergeShown).
 const STATES = {
     failure: { icon: '❌', word: 'failed', rank: 2 },
@@ -34937,6 +34941,10 @@ const RESULTS = {
 };
 // Items of one matrix group per line; longer groups continue on the next line.
 const ITEMS_PER_LINE = 8;
+// Longest text of one section in layout: blocks. Rocket.Chat's UiKit sets no limit, Slack's
+// Block Kit, which it follows, sets 3000 characters; the job lines are spread over sections
+// of at most this many.
+const SECTION_MAX = 3000;
 /** The state a job is in: its conclusion once completed, else where it is in the queue. */
 function stateOf(job) {
     if (job.status === 'completed')
@@ -35045,6 +35053,54 @@ function summarise(counts) {
  * fit become counts per state.
  */
 function runPreset(ctx, run, opts) {
+    const { head, kept, tail } = runReport(ctx, run, opts);
+    const text = [headText(head), '', ...kept, ...(tail ? [tail] : [])].join('\n');
+    return cutAt(text, opts.maxLength ?? DEFAULT_MAX_LENGTH);
+}
+/**
+ * The run report as UiKit blocks, for a message posted once (blocks cannot be updated, so a
+ * live board stays text): the result line and the counts in a section, the same job lines
+ * as the text (failures first) in sections of at most SECTION_MAX characters, the commit
+ * and who started the run as a context line, and link buttons to the run and the pull
+ * request. The text is the whole report, for notifications.
+ */
+function runBlocks(ctx, run, opts) {
+    const { head, kept, tail } = runReport(ctx, run, opts);
+    const blocks = [section(`${head.headline}\n${head.counts}`)];
+    for (const chunk of sections([...kept, ...(tail ? [tail] : [])]))
+        blocks.push(section(chunk));
+    if (head.about) {
+        blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: head.about }] });
+    }
+    const buttons = [];
+    if (ctx.run_url)
+        buttons.push({ text: 'Open run', url: ctx.run_url });
+    if (ctx.pr_number && ctx.pr_url)
+        buttons.push({ text: 'View pull request', url: ctx.pr_url });
+    if (buttons.length)
+        blocks.push({ type: 'actions', elements: linkButtons(buttons) });
+    return { text: runPreset(ctx, run, opts), blocks };
+}
+function section(text) {
+    return { type: 'section', text: { type: 'mrkdwn', text: cutAt(text, SECTION_MAX) } };
+}
+/** Lines joined into texts of at most SECTION_MAX characters, a line never split between two. */
+function sections(lines) {
+    const out = [];
+    let current = '';
+    for (const line of lines) {
+        if (current && current.length + 1 + line.length > SECTION_MAX) {
+            out.push(current);
+            current = '';
+        }
+        current = current ? `${current}\n${line}` : line;
+    }
+    if (current)
+        out.push(current);
+    return out;
+}
+/** The top lines and the job lines that fit `maxLength` with them, then the counts of the rest. */
+function runReport(ctx, run, opts) {
     const maxLength = opts.maxLength ?? DEFAULT_MAX_LENGTH;
     const plain = (value) => neutralise(run_oneLine(value), { allowedMentions: opts.allowedMentions });
     const head = headLines(ctx, run, plain);
@@ -35084,7 +35140,10 @@ function runPreset(ctx, run, opts) {
             });
         }
     }
-    return fit(head, lines, run, ctx, maxLength);
+    return { head, ...fit(headText(head), lines, run, ctx, maxLength) };
+}
+function headText(head) {
+    return [head.headline, head.about, head.counts].filter(Boolean).join('\n');
 }
 function headLines(ctx, run, plain) {
     const { github } = ctx;
@@ -35110,15 +35169,15 @@ function headLines(ctx, run, plain) {
     }
     if (github.repository)
         headline += ` in ${presets_link(plain(github.repository), ctx.repository_url)}`;
-    const lines = [headline];
     const commit = commitLine(ctx, plain);
     const who = triggeredBy(ctx);
     const about = [commit && `Commit ${commit}`, who && `started by ${who}`].filter(Boolean);
-    if (about.length)
-        lines.push(about.join(' · '));
     const time = run.finished ? `took ${run.duration}` : `${run.duration} so far`;
-    lines.push(`${run.total} job${run.total === 1 ? '' : 's'}: ${run.summary || 'none yet'} · ${time}`);
-    return lines.join('\n');
+    return {
+        headline,
+        about: about.join(' · '),
+        counts: `${run.total} job${run.total === 1 ? '' : 's'}: ${run.summary || 'none yet'} · ${time}`
+    };
 }
 // The icon right before the link: parseBoard reads a board back by this shape.
 function item(job, label, plain) {
@@ -35126,12 +35185,17 @@ function item(job, label, plain) {
     const name = job.url ? `[${shown}](${job.url})` : shown;
     return `${job.icon} ${name}${job.duration ? ` ${job.duration}` : ''}`;
 }
+/**
+ * The job lines that fit `maxLength` under `head` (and a blank line), and the counts of the
+ * jobs left out with a link to the run ('' when every line fits).
+ */
 function fit(head, lines, run, ctx, maxLength) {
-    const full = [head, '', ...lines.map((line) => line.text)].join('\n');
-    if (full.length <= maxLength)
-        return full;
+    const all = lines.map((line) => line.text);
+    if ([head, '', ...all].join('\n').length <= maxLength)
+        return { kept: all, tail: '' };
     // Keep lines in order (failures first) while room is left for the counts of the rest.
-    let text = `${head}\n`;
+    let length = head.length + 1;
+    const kept = [];
     const left = { ...run.counts };
     let omitted = run.total;
     for (const line of lines) {
@@ -35139,14 +35203,14 @@ function fit(head, lines, run, ctx, maxLength) {
         for (const job of line.jobs)
             counts[job.state] -= 1;
         const tail = moreLine(counts, omitted - line.jobs.length, ctx);
-        if (text.length + 1 + line.text.length + tail.length + 1 > maxLength)
+        if (length + 1 + line.text.length + tail.length + 1 > maxLength)
             break;
-        text += `\n${line.text}`;
+        length += 1 + line.text.length;
+        kept.push(line.text);
         Object.assign(left, counts);
         omitted -= line.jobs.length;
     }
-    const tail = moreLine(left, omitted, ctx);
-    return cutAt(`${text}${tail ? `\n${tail}` : ''}`, maxLength);
+    return { kept, tail: moreLine(left, omitted, ctx) };
 }
 function moreLine(counts, omitted, ctx) {
     if (omitted <= 0)
@@ -36281,7 +36345,14 @@ function buildContent(opts, ctx, warn) {
             allowedMentions: opts.allowedMentions,
             maxLength: Math.max(0, opts.maxLength - (mention ? mention.length + 1 : 0))
         };
-        if (preset === 'run' && ctx.run) {
+        if (preset === 'run' && ctx.run && opts.layout === 'blocks') {
+            // Posted once (settings refuses blocks for a live board): the report as blocks, the
+            // whole report as the text for notifications, or the given message in its place.
+            const built = runBlocks(ctx, ctx.run, presetOpts);
+            text = text || built.text;
+            blockList = [...(built.blocks ?? []), ...(blockList ?? [])];
+        }
+        else if (preset === 'run' && ctx.run) {
             // No card: a live board is updated, and an update changes only the text.
             text = text || runPreset(ctx, ctx.run, presetOpts);
         }
@@ -37625,6 +37696,10 @@ function readRest(getInput, authToken, webhookUrl, failOnError) {
         .map((line) => line.trim())
         .filter(Boolean);
     const layout = readChoice(getInput, 'layout');
+    const preset = readChoice(getInput, 'preset');
+    if (preset === 'run' && layout === 'blocks') {
+        refuseUpdatedBlocks(messageKey && keyMode === 'update' ? 'message-key' : updateMessageId && 'update-message-id');
+    }
     const blocks = parseBlocksInput(getInput('blocks'));
     if (webhook) {
         refuseWithWebhook({
@@ -37665,7 +37740,7 @@ function readRest(getInput, authToken, webhookUrl, failOnError) {
         template: readBoolean(getInput, 'template'),
         templateFile: getInput('template-file'),
         templateEnv: readTemplateEnv(getInput('template-env')),
-        preset: readChoice(getInput, 'preset'),
+        preset,
         layout,
         status: getInput('status').toLowerCase(),
         githubToken: getInput('github-token'),
@@ -37839,6 +37914,19 @@ const WEBHOOK_CANNOT = {
     'thread-broadcast': 'a webhook cannot show a thread reply in the room',
     'long-message': 'split posts the rest as replies to the first part, whose id a webhook does not return; use truncate or fail'
 };
+/**
+ * preset run with layout: blocks on a message that later steps update: chat.update takes only
+ * the text on every supported server, and the web client shows a message's blocks instead of
+ * its text (see conversation.ts), so the room would show the first report forever.
+ */
+function refuseUpdatedBlocks(by) {
+    if (!by)
+        return;
+    const how = by === 'message-key'
+        ? 'with message-key in update mode (a live board), later steps update the message'
+        : 'with update-message-id, the step updates a message';
+    throw new InputError('layout', `blocks cannot be used with preset: run ${how}, and an update changes only the text: chat.update takes no blocks, and Rocket.Chat's web client shows a message's blocks instead of its text, so the room would show the first version of the report forever. Use layout: attachments (the default) for a report that is updated; layout: blocks is for a report posted once, for example by a last job with needs: and if: always().`);
+}
 function refuseWithWebhook(given) {
     for (const [input, value] of Object.entries(given)) {
         if (value) {

@@ -136,4 +136,25 @@ describe('settings.ts', () => {
     const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----'
     expect(settingsWith({ 'ca-cert': pem }).caCert).toBe(pem)
   })
+
+  it('refuses layout: blocks for a run report that later steps update, saying why and what to use', () => {
+    const board = { preset: 'run', layout: 'blocks', 'message-key': 'run-1' }
+    const refused = errorOf(board)
+    expect(refused.input).toBe('layout')
+    expect(refused.message).toMatch(
+      /^Input "layout": blocks cannot be used with preset: run with message-key in update mode \(a live board\)/
+    )
+    expect(refused.message).toMatch(/chat\.update takes no blocks/)
+    expect(refused.message).toMatch(/would show the first version of the report forever/)
+    expect(refused.message).toMatch(/Use layout: attachments/)
+    expect(
+      errorOf({ preset: 'run', layout: 'blocks', 'update-message-id': 'aB3dE5gH7jK9mN1pQ' }).message
+    ).toMatch(/with update-message-id, the step updates a message/)
+    // Posted once (no key, or each step a new reply in the thread), blocks are fine.
+    expect(settingsWith({ preset: 'run', layout: 'blocks' }).layout).toBe('blocks')
+    expect(settingsWith({ ...board, 'key-mode': 'thread' }).layout).toBe('blocks')
+    // A live board in text, and other presets, as before.
+    expect(settingsWith({ ...board, layout: 'attachments' }).preset).toBe('run')
+    expect(settingsWith({ ...board, preset: 'status' }).layout).toBe('blocks')
+  })
 })

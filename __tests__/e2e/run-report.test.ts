@@ -328,3 +328,74 @@ describe('a live board with message-key', () => {
     })
   })
 })
+
+describe('preset run with layout: blocks', () => {
+  type Button = { type: string; text: { text: string }; url: string }
+  type Block = { type: string; text?: { text: string }; elements?: (Button & { text: unknown })[] }
+
+  it('posts the report once as blocks: result, jobs failures first, context, buttons; the text is the whole report', async () => {
+    await withGitHub({ attempts: { [`${RUN}/1`]: MIXED } }, async (github) => {
+      const inputs = { status: 'success', layout: 'blocks', mention: '@oncall' }
+      const run = await post(github, inputs)
+      const { _id, msg, attachments } = stored(run)
+      const blocks = (fake.messages.get(_id) as { blocks?: Block[] }).blocks ?? []
+      expect(attachments ?? []).toEqual([])
+      expect(blocks.map((b) => b.type)).toEqual(['section', 'section', 'context', 'actions'])
+      const [head, jobs, context, actions] = blocks
+      // The notification text: the mention, then the same report preset run posts as text.
+      const lines = msg.split('\n')
+      expect(lines[0]).toBe(
+        `@oncall ❌ *Failed*: [CI #42](${RUN_URL}) on [main](https://github.com/octo-org/octo-repo/tree/main) in [octo-org/octo-repo](https://github.com/octo-org/octo-repo)`
+      )
+      expect(msg).toContain(`\n\n❌ [test (windows-latest, 20)](${RUN_URL}/job/13)`)
+      // The blocks: the result and the counts, the job lines as in the text, then who and what.
+      expect(head.text?.text).toBe(`${lines[0].slice('@oncall '.length)}\n${lines[2]}`)
+      expect(lines[2]).toMatch(
+        /^8 jobs: 1 failed, 1 cancelled, 4 succeeded, 1 skipped, 1 in progress · /
+      )
+      expect(jobs.text?.text).toBe(msg.split('\n\n')[1])
+      expect(jobs.text?.text.split('\n')[0]).toBe(
+        `❌ [test (windows-latest, 20)](${RUN_URL}/job/13) 1m 59s · step: Run npm test`
+      )
+      expect(JSON.stringify(context.elements)).toContain('started by [octocat]')
+      expect(
+        actions.elements?.map((b) => [b.type, (b.text as { text: string }).text, b.url])
+      ).toEqual([['button', 'Open run', RUN_URL]])
+      expect(warnings(run)).toEqual([])
+    })
+  })
+
+  it('refuses a live board in blocks before reading GitHub or sending anything, saying why and what to use', async () => {
+    await withGitHub({ attempts: { [`${RUN}/1`]: MIXED } }, async (github) => {
+      const sent = fake.requests.length
+      const run = await post(github, {
+        layout: 'blocks',
+        'message-key': 'board-{{ github.run_id }}'
+      })
+      expect(run.code).toBe(1)
+      const [error] = run.annotations.filter((a) => a.level === 'error').map((a) => a.message)
+      expect(error).toMatch(
+        /^Input "layout": blocks cannot be used with preset: run with message-key in update mode \(a live board\).*web client shows a message's blocks instead of its text.*first version of the report forever\. Use layout: attachments/
+      )
+      expect(github.requests).toEqual([])
+      expect(fake.requests.slice(sent)).toEqual([])
+    })
+  })
+
+  it('prints the blocks in a dry run', async () => {
+    await withGitHub({ attempts: { [`${RUN}/1`]: MIXED } }, async (github) => {
+      const run = await post(github, { layout: 'blocks', 'dry-run': 'true' })
+      expect(run.code).toBe(0)
+      const body = JSON.parse(/^\{$[\s\S]*?^\}$/m.exec(run.stdout)?.[0] ?? '{}') as {
+        message: { msg: string; blocks: Block[] }
+      }
+      expect(body.message.blocks.map((b) => b.type)).toEqual([
+        'section',
+        'section',
+        'context',
+        'actions'
+      ])
+      expect(body.message.msg).toMatch(/^❌ \*Failed\*: \[CI #42\]/)
+    })
+  })
+})

@@ -9,6 +9,8 @@ import { RUNNER_ENV } from '../../test/runner-env.mjs'
 
 export const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..')
 export const DIST = join(ROOT, 'dist', 'index.js')
+/** What `${{ github.token }}`, the default of github-token, is in these runs. */
+export const JOB_TOKEN = 'ghs_runnerJobTokenForTests'
 
 export interface Annotation {
   level: 'error' | 'warning' | 'notice'
@@ -79,7 +81,7 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     const value = spec.default.includes('${{ job.status }}')
       ? (options.jobStatus ?? 'success')
       : spec.default.includes('${{ github.token }}')
-        ? 'ghs_runnerJobTokenForTests'
+        ? JOB_TOKEN
         : spec.default
     env[inputVar(name)] = value
   }

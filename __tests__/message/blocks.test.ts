@@ -16,6 +16,7 @@ import { buildContent, type ContentOptions } from '../../src/message/content.js'
 import type { WorkflowContext } from '../../src/message/context.js'
 import { ZWSP } from '../../src/message/neutralise.js'
 import { releaseCard, statusCard } from '../../src/message/presets.js'
+import { runPreset, runView, type RunJob } from '../../src/message/run.js'
 import { thrownBy } from '../helpers/failure.js'
 
 const EVENTS = fileURLToPath(new URL('../fixtures/events/', import.meta.url))
@@ -478,5 +479,70 @@ describe('presets in layout: blocks', () => {
     const out = build({ layout: 'blocks', mention: '@oncall' })
     expect(out.text.startsWith('@oncall ❌ *Failed*')).toBe(true)
     expect(out.presetOnly).toBe(true)
+  })
+
+  describe('preset run', () => {
+    const job = (id: number, name: string, conclusion = 'success'): RunJob => ({
+      id,
+      name,
+      status: 'completed',
+      conclusion,
+      started_at: '2020-01-20T17:50:00Z',
+      completed_at: '2020-01-20T17:51:30Z',
+      failed_step: conclusion === 'failure' ? 'Run tests' : ''
+    })
+    const NOW = Date.parse('2020-01-20T18:00:00Z')
+    const withRun = (event: 'push' | 'pull_request' = 'push'): WorkflowContext => {
+      const ctx = context(event)
+      return { ...ctx, run: runView(ctx, [job(1, 'lint'), job(2, 'test', 'failure')], NOW) }
+    }
+
+    it('posts the report as blocks, the whole report as the notification text, mention first', () => {
+      const ctx = withRun()
+      const out = build({ preset: 'run', layout: 'blocks', mention: '@oncall' }, ctx)
+      if (!ctx.run) throw new Error('no run')
+      // The limit less the mention and its space.
+      const report = runPreset(ctx, ctx.run, { allowedMentions: 'users', maxLength: 4992 })
+      expect(out.text).toBe(`@oncall ${report}`)
+      expect(out.attachments).toBeUndefined()
+      const blocks = out.blocks ?? []
+      expect(validateBlocks(blocks)).toEqual(blocks)
+      expect(blocks.map((b) => b.type)).toEqual(['section', 'section', 'context', 'actions'])
+      expect((blocks[1] as LinkSection).text?.text).toMatch(
+        /^❌ \[test\]\(.*\) 1m 30s · step: Run tests\n✅ \[lint\]/
+      )
+      expect((blocks[3] as LinkActions).elements.map((b) => b.text.text)).toEqual(['Open run'])
+      const pr = withRun('pull_request')
+      const onPr = build({ preset: 'run', layout: 'blocks' }, pr).blocks?.at(-1) as LinkActions
+      expect(onPr.elements.map((b) => [b.text.text, b.url])).toEqual([
+        ['Open run', 'https://github.com/Codertocat/Hello-World/actions/runs/1658821493'],
+        ['View pull request', 'https://github.com/Codertocat/Hello-World/pull/2']
+      ])
+    })
+
+    it('takes a given message as the text and given blocks after the report', () => {
+      const mine = parse([{ type: 'context', elements: [{ type: 'mrkdwn', text: 'mine' }] }])
+      const out = build(
+        {
+          preset: 'run',
+          layout: 'blocks',
+          message: '{{ run.result_icon }} {{ run.summary }}',
+          blocks: mine
+        },
+        withRun()
+      )
+      expect(out.text).toBe('❌ 1 failed, 1 succeeded')
+      expect(out.blocks?.[0].type).toBe('section')
+      expect(out.blocks?.at(-1)).toEqual(mine?.[0])
+    })
+
+    it('stays text only with layout: attachments, and falls back to the status blocks without the run', () => {
+      const text = build({ preset: 'run' }, withRun())
+      expect([text.blocks, text.attachments]).toEqual([undefined, undefined])
+      // GitHub could not tell (no ctx.run): the status message, in the layout asked for.
+      const fallback = build({ preset: 'run', layout: 'blocks' }, context('push'))
+      expect(fallback.text).toMatch(/^❌ \*Failed\*: CI \/ build on master/)
+      expect(fallback.blocks?.at(-1)?.type).toBe('actions')
+    })
   })
 })

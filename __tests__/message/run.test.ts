@@ -1,17 +1,20 @@
 import { describe, expect, it } from '@jest/globals'
 import { readWorkflowContext } from '../../src/action/context.js'
+import { validateBlocks, type Block } from '../../src/message/blocks.js'
 import { ZWSP } from '../../src/message/neutralise.js'
 import {
   boardIsCurrent,
   formatDuration,
   mergeShown,
   parseBoard,
+  runBlocks,
   runPreset,
   runView,
   withCurrentJob,
   type RunJob
 } from '../../src/message/run.js'
 import { RUNNER_ENV } from '../../test/runner-env.mjs'
+import { fixtureEnv } from '../fixtures/events/runs.js'
 
 const ctx = readWorkflowContext({ ...RUNNER_ENV }, 'success')
 const NOW = Date.parse('2020-01-20T18:00:00Z')
@@ -111,6 +114,95 @@ describe('runPreset', () => {
       [1, 'failure'],
       [2, 'in_progress']
     ])
+  })
+})
+
+describe('runBlocks', () => {
+  const texts = (blocks: Block[] | undefined): string[] =>
+    (blocks ?? []).flatMap((b) =>
+      b.type === 'section' && b.text
+        ? [b.text.text]
+        : b.type === 'context'
+          ? b.elements.map((e) => ('text' in e ? e.text : ''))
+          : []
+    )
+  const buttons = (blocks: Block[] | undefined) =>
+    (blocks ?? [])
+      .flatMap((b) => (b.type === 'actions' ? b.elements : []))
+      .map((e) => [e.text.text, e.url])
+
+  it('lays out the text report as sections, a context line and buttons; the text is the whole report', () => {
+    const jobs = [
+      job(1, 'lint'),
+      job(2, 'test (a)', { conclusion: 'failure', failed_step: 'Run tests' }),
+      job(3, 'test (b)')
+    ]
+    const view = runView(ctx, jobs, NOW)
+    const { text, blocks } = runBlocks(ctx, view, opts)
+    expect(text).toBe(runPreset(ctx, view, opts))
+    // Shapes the blocks input accepts: no block a client could not render.
+    expect(validateBlocks(blocks ?? [])).toEqual(blocks)
+    expect(blocks?.map((b) => b.type)).toEqual(['section', 'section', 'context', 'actions'])
+    const [head, jobLines, about] = texts(blocks)
+    const [headline, , counts] = text.split('\n')
+    expect(head).toBe(`${headline}\n${counts}`)
+    expect(head).toMatch(/^❌ \*Failed\*: \[CI #42\]/)
+    // The same job lines as the text, the failure first with its step.
+    expect(jobLines.split('\n')).toEqual(text.split('\n\n')[1].split('\n'))
+    expect(jobLines.split('\n')[0]).toMatch(
+      /^❌ \[test \(a\)\]\(.*\/job\/2\) 1m 30s · step: Run tests$/
+    )
+    expect(about).toMatch(/^Commit \[ffac537\]\(.*\) · started by \[octocat\]/)
+    expect(buttons(blocks)).toEqual([['Open run', ctx.run_url]])
+  })
+
+  it('adds View pull request on a pull request', () => {
+    const pr = readWorkflowContext(fixtureEnv('pull_request'), 'success')
+    const { blocks } = runBlocks(pr, runView(pr, [job(1, 'lint')], NOW), opts)
+    expect(buttons(blocks)).toEqual([
+      ['Open run', pr.run_url],
+      ['View pull request', pr.pr_url]
+    ])
+    expect(pr.pr_url).toBe('https://github.com/Codertocat/Hello-World/pull/2')
+  })
+
+  it('keeps each section within 3000 characters and the jobs within the limit, failures first', () => {
+    const jobs = Array.from({ length: 300 }, (_, i) =>
+      job(i + 1, `shard ${String(i).padStart(3, '0')} ${'x'.repeat(40)}`, {
+        ...(i % 60 === 59 && { conclusion: 'failure', failed_step: 'Run shard' })
+      })
+    )
+    const view = runView(ctx, jobs, NOW)
+    for (const maxLength of [5000, 20_000, 200_000]) {
+      const { text, blocks } = runBlocks(ctx, view, { ...opts, maxLength })
+      expect(text.length).toBeLessThanOrEqual(maxLength)
+      const sections = texts(blocks)
+      for (const section of sections) expect(section.length).toBeLessThanOrEqual(3000)
+      // The job lines the text shows, spread over sections, no line cut in two.
+      const shown = sections.slice(1, -1).join('\n')
+      expect(shown).toBe(text.split('\n\n')[1])
+      expect(shown.split('\n')[0]).toMatch(/^❌ \[shard 059/)
+    }
+    const { blocks } = runBlocks(ctx, view, { ...opts, maxLength: 200_000 })
+    // 300 lines of about 110 characters: more than one section, none missing.
+    expect(texts(blocks).length).toBeGreaterThan(4)
+    expect(texts(blocks).join('\n')).not.toContain('more:')
+    const { blocks: capped } = runBlocks(ctx, view, { ...opts, maxLength: 5000 })
+    expect(texts(capped).join('\n')).toMatch(/\n… \d+ more: ✅ \d+ succeeded · \[all jobs\]/)
+  })
+
+  it('neutralises hostile job and step names in the blocks as in the text', () => {
+    const view = runView(
+      ctx,
+      [
+        job(1, '@all [x](https://evil.example)', { conclusion: 'failure', failed_step: '@here *b' })
+      ],
+      NOW
+    )
+    const all = texts(runBlocks(ctx, view, opts).blocks).join('\n')
+    expect(all).toContain(`@${ZWSP}all`)
+    expect(all).toContain(`@${ZWSP}here`)
+    expect(all).not.toContain('](https://evil.example)')
   })
 })
 

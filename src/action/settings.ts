@@ -128,6 +128,12 @@ function readRest(
     .map((line) => line.trim())
     .filter(Boolean)
   const layout = readChoice(getInput, 'layout')
+  const preset = readChoice(getInput, 'preset')
+  if (preset === 'run' && layout === 'blocks') {
+    refuseUpdatedBlocks(
+      messageKey && keyMode === 'update' ? 'message-key' : updateMessageId && 'update-message-id'
+    )
+  }
   const blocks = parseBlocksInput(getInput('blocks'))
   if (webhook) {
     refuseWithWebhook({
@@ -169,7 +175,7 @@ function readRest(
     template: readBoolean(getInput, 'template'),
     templateFile: getInput('template-file'),
     templateEnv: readTemplateEnv(getInput('template-env')),
-    preset: readChoice(getInput, 'preset'),
+    preset,
     layout,
     status: getInput('status').toLowerCase(),
     githubToken: getInput('github-token'),
@@ -405,6 +411,23 @@ const WEBHOOK_CANNOT: Record<string, string> = {
   'thread-broadcast': 'a webhook cannot show a thread reply in the room',
   'long-message':
     'split posts the rest as replies to the first part, whose id a webhook does not return; use truncate or fail'
+}
+
+/**
+ * preset run with layout: blocks on a message that later steps update: chat.update takes only
+ * the text on every supported server, and the web client shows a message's blocks instead of
+ * its text (see conversation.ts), so the room would show the first report forever.
+ */
+function refuseUpdatedBlocks(by: string): void {
+  if (!by) return
+  const how =
+    by === 'message-key'
+      ? 'with message-key in update mode (a live board), later steps update the message'
+      : 'with update-message-id, the step updates a message'
+  throw new InputError(
+    'layout',
+    `blocks cannot be used with preset: run ${how}, and an update changes only the text: chat.update takes no blocks, and Rocket.Chat's web client shows a message's blocks instead of its text, so the room would show the first version of the report forever. Use layout: attachments (the default) for a report that is updated; layout: blocks is for a report posted once, for example by a last job with needs: and if: always().`
+  )
 }
 
 function refuseWithWebhook(given: Record<string, string>): void {

@@ -83,13 +83,17 @@ export function asBlocks(card: Card): LaidOut {
       elements: minor.map((field) => ({ type: 'mrkdwn', text: `${field.title}: ${field.value}` }))
     })
   }
-  const buttons: LinkButton[] = card.buttons.map((button, i) => ({
+  if (card.buttons.length) blocks.push({ type: 'actions', elements: linkButtons(card.buttons) })
+  return { text: card.summary, blocks }
+}
+
+/** Link buttons, the first one primary; each with the action id the client reports a click by. */
+export function linkButtons(buttons: { text: string; url: string }[]): LinkButton[] {
+  return buttons.map((button, i) => ({
     type: 'button',
     text: { type: 'plain_text', text: button.text },
     url: button.url,
     actionId: `link-${i}`,
     ...(i === 0 && { style: 'primary' as const })
   }))
-  if (buttons.length) blocks.push({ type: 'actions', elements: buttons })
-  return { text: card.summary, blocks }
 }

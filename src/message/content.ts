@@ -6,7 +6,7 @@ import type { AllowedMentions } from './neutralise.js'
 import { presetLinks, releaseCard, statusCard } from './presets.js'
 import { templateUrls, urlsIn, type LinkPreviews } from './previews.js'
 import { joined } from './rendered.js'
-import { runPreset } from './run.js'
+import { runBlocks, runPreset } from './run.js'
 import { renderAttachments, renderPieces, type EnvNotes, type TemplateOptions } from './template.js'
 
 export type { AllowedMentions } from './neutralise.js'
@@ -143,7 +143,13 @@ export function buildContent(
       allowedMentions: opts.allowedMentions,
       maxLength: Math.max(0, opts.maxLength - (mention ? mention.length + 1 : 0))
     }
-    if (preset === 'run' && ctx.run) {
+    if (preset === 'run' && ctx.run && opts.layout === 'blocks') {
+      // Posted once (settings refuses blocks for a live board): the report as blocks, the
+      // whole report as the text for notifications, or the given message in its place.
+      const built = runBlocks(ctx, ctx.run, presetOpts)
+      text = text || built.text
+      blockList = [...(built.blocks ?? []), ...(blockList ?? [])]
+    } else if (preset === 'run' && ctx.run) {
       // No card: a live board is updated, and an update changes only the text.
       text = text || runPreset(ctx, ctx.run, presetOpts)
     } else {

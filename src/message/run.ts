@@ -1,3 +1,5 @@
+import type { Block } from './blocks.js'
+import { linkButtons, type LaidOut } from './card.js'
 import type { WorkflowContext } from './context.js'
 import { cutAt, DEFAULT_MAX_LENGTH } from './length.js'
 import { neutralise, type AllowedMentions } from './neutralise.js'
@@ -92,6 +94,10 @@ const RESULTS: Record<string, { icon: string; word: string }> = {
 }
 // Items of one matrix group per line; longer groups continue on the next line.
 const ITEMS_PER_LINE = 8
+// Longest text of one section in layout: blocks. Rocket.Chat's UiKit sets no limit, Slack's
+// Block Kit, which it follows, sets 3000 characters; the job lines are spread over sections
+// of at most this many.
+const SECTION_MAX = 3000
 
 /** The state a job is in: its conclusion once completed, else where it is in the queue. */
 export function stateOf(job: Pick<RunJob, 'status' | 'conclusion'>): string {
@@ -218,6 +224,66 @@ export interface RunPresetOptions {
  * fit become counts per state.
  */
 export function runPreset(ctx: WorkflowContext, run: RunView, opts: RunPresetOptions): string {
+  const { head, kept, tail } = runReport(ctx, run, opts)
+  const text = [headText(head), '', ...kept, ...(tail ? [tail] : [])].join('\n')
+  return cutAt(text, opts.maxLength ?? DEFAULT_MAX_LENGTH)
+}
+
+/**
+ * The run report as UiKit blocks, for a message posted once (blocks cannot be updated, so a
+ * live board stays text): the result line and the counts in a section, the same job lines
+ * as the text (failures first) in sections of at most SECTION_MAX characters, the commit
+ * and who started the run as a context line, and link buttons to the run and the pull
+ * request. The text is the whole report, for notifications.
+ */
+export function runBlocks(ctx: WorkflowContext, run: RunView, opts: RunPresetOptions): LaidOut {
+  const { head, kept, tail } = runReport(ctx, run, opts)
+  const blocks: Block[] = [section(`${head.headline}\n${head.counts}`)]
+  for (const chunk of sections([...kept, ...(tail ? [tail] : [])])) blocks.push(section(chunk))
+  if (head.about) {
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: head.about }] })
+  }
+  const buttons: { text: string; url: string }[] = []
+  if (ctx.run_url) buttons.push({ text: 'Open run', url: ctx.run_url })
+  if (ctx.pr_number && ctx.pr_url) buttons.push({ text: 'View pull request', url: ctx.pr_url })
+  if (buttons.length) blocks.push({ type: 'actions', elements: linkButtons(buttons) })
+  return { text: runPreset(ctx, run, opts), blocks }
+}
+
+function section(text: string): Block {
+  return { type: 'section', text: { type: 'mrkdwn', text: cutAt(text, SECTION_MAX) } }
+}
+
+/** Lines joined into texts of at most SECTION_MAX characters, a line never split between two. */
+function sections(lines: string[]): string[] {
+  const out: string[] = []
+  let current = ''
+  for (const line of lines) {
+    if (current && current.length + 1 + line.length > SECTION_MAX) {
+      out.push(current)
+      current = ''
+    }
+    current = current ? `${current}\n${line}` : line
+  }
+  if (current) out.push(current)
+  return out
+}
+
+interface Head {
+  /** The result, what ran and where, with links. */
+  headline: string
+  /** The commit and who started the run, '' when neither is known. */
+  about: string
+  /** How many jobs per outcome and the time. */
+  counts: string
+}
+
+/** The top lines and the job lines that fit `maxLength` with them, then the counts of the rest. */
+function runReport(
+  ctx: WorkflowContext,
+  run: RunView,
+  opts: RunPresetOptions
+): { head: Head; kept: string[]; tail: string } {
   const maxLength = opts.maxLength ?? DEFAULT_MAX_LENGTH
   const plain = (value: string): string =>
     neutralise(oneLine(value), { allowedMentions: opts.allowedMentions })
@@ -257,10 +323,14 @@ export function runPreset(ctx: WorkflowContext, run: RunView, opts: RunPresetOpt
       })
     }
   }
-  return fit(head, lines, run, ctx, maxLength)
+  return { head, ...fit(headText(head), lines, run, ctx, maxLength) }
 }
 
-function headLines(ctx: WorkflowContext, run: RunView, plain: (v: string) => string): string {
+function headText(head: Head): string {
+  return [head.headline, head.about, head.counts].filter(Boolean).join('\n')
+}
+
+function headLines(ctx: WorkflowContext, run: RunView, plain: (v: string) => string): Head {
   const { github } = ctx
   const title = [github.workflow || 'Workflow run', github.run_number && `#${github.run_number}`]
     .filter(Boolean)
@@ -278,16 +348,15 @@ function headLines(ctx: WorkflowContext, run: RunView, plain: (v: string) => str
     headline += ` on tag ${link(plain(ctx.tag), treeUrl(ctx, ctx.tag))}`
   }
   if (github.repository) headline += ` in ${link(plain(github.repository), ctx.repository_url)}`
-  const lines = [headline]
   const commit = commitLine(ctx, plain)
   const who = triggeredBy(ctx)
   const about = [commit && `Commit ${commit}`, who && `started by ${who}`].filter(Boolean)
-  if (about.length) lines.push(about.join(' · '))
   const time = run.finished ? `took ${run.duration}` : `${run.duration} so far`
-  lines.push(
-    `${run.total} job${run.total === 1 ? '' : 's'}: ${run.summary || 'none yet'} · ${time}`
-  )
-  return lines.join('\n')
+  return {
+    headline,
+    about: about.join(' · '),
+    counts: `${run.total} job${run.total === 1 ? '' : 's'}: ${run.summary || 'none yet'} · ${time}`
+  }
 }
 
 // The icon right before the link: parseBoard reads a board back by this shape.
@@ -297,30 +366,35 @@ function item(job: RunViewJob, label: string, plain: (v: string) => string): str
   return `${job.icon} ${name}${job.duration ? ` ${job.duration}` : ''}`
 }
 
+/**
+ * The job lines that fit `maxLength` under `head` (and a blank line), and the counts of the
+ * jobs left out with a link to the run ('' when every line fits).
+ */
 function fit(
   head: string,
   lines: { text: string; jobs: RunViewJob[] }[],
   run: RunView,
   ctx: WorkflowContext,
   maxLength: number
-): string {
-  const full = [head, '', ...lines.map((line) => line.text)].join('\n')
-  if (full.length <= maxLength) return full
+): { kept: string[]; tail: string } {
+  const all = lines.map((line) => line.text)
+  if ([head, '', ...all].join('\n').length <= maxLength) return { kept: all, tail: '' }
   // Keep lines in order (failures first) while room is left for the counts of the rest.
-  let text = `${head}\n`
+  let length = head.length + 1
+  const kept: string[] = []
   const left: Record<string, number> = { ...run.counts }
   let omitted = run.total
   for (const line of lines) {
     const counts = { ...left }
     for (const job of line.jobs) counts[job.state] -= 1
     const tail = moreLine(counts, omitted - line.jobs.length, ctx)
-    if (text.length + 1 + line.text.length + tail.length + 1 > maxLength) break
-    text += `\n${line.text}`
+    if (length + 1 + line.text.length + tail.length + 1 > maxLength) break
+    length += 1 + line.text.length
+    kept.push(line.text)
     Object.assign(left, counts)
     omitted -= line.jobs.length
   }
-  const tail = moreLine(left, omitted, ctx)
-  return cutAt(`${text}${tail ? `\n${tail}` : ''}`, maxLength)
+  return { kept, tail: moreLine(left, omitted, ctx) }
 }
 
 function moreLine(counts: Record<string, number>, omitted: number, ctx: WorkflowContext): string {
