@@ -37331,19 +37331,47 @@ const DONE = {
     replied: 'Replied in',
     updated: 'Updated in'
 };
-/** Every output of the action, by name, as action.yml declares them. */
-function outputsOf(delivery, serverUrl) {
+// What each output may hold. The values come from the server's answers, and a workflow may
+// put an output into a shell command (`run: echo ${{ steps.x.outputs.room-name }}`), so a
+// value that is not what the output promises is left empty rather than passed on.
+const ID = /^[A-Za-z0-9_-]{1,128}$/;
+const SHAPES = {
+    'message-id': ID,
+    'room-id': ID,
+    'thread-id': ID,
+    // Room names and DM usernames (joined by commas): letters, digits, . _ - and @ only.
+    'room-name': /^[\p{L}\p{N}._@,-]{1,200}$/u,
+    'room-type': /^[a-z]$/,
+    ts: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/
+};
+/**
+ * Every output of the action, by name, as action.yml declares them; `refused` lists the
+ * outputs left empty because the server's value did not have their shape.
+ */
+function outputsOf(delivery, serverUrl, refused = []) {
     const { message, room } = delivery;
-    return {
+    const outputs = {
         'message-id': message._id,
         'room-id': room.id,
         'room-name': room.name,
         'room-type': room.type,
         'thread-id': delivery.threadId,
         ts: isoTime(message.ts),
-        'message-url': messageUrl(serverUrl, room, message._id),
+        'message-url': '',
         action: delivery.action
     };
+    for (const [name, shape] of Object.entries(SHAPES)) {
+        const value = outputs[name];
+        if (value && !shape.test(value)) {
+            outputs[name] = '';
+            refused.push(name);
+        }
+    }
+    // Built from checked parts only: encoded, on the configured server.
+    if (outputs['message-id'] && (outputs['room-id'] || outputs['room-name'])) {
+        outputs['message-url'] = messageUrl(serverUrl, { id: outputs['room-id'], name: outputs['room-name'], type: outputs['room-type'] }, outputs['message-id']);
+    }
+    return outputs;
 }
 /** A link that opens the message in the web client. */
 function messageUrl(serverUrl, room, messageId) {
@@ -37360,11 +37388,15 @@ function isoTime(ts) {
     if (typeof raw !== 'string' && typeof raw !== 'number')
         return '';
     const date = new Date(raw);
-    return Number.isNaN(date.getTime()) ? String(raw) : date.toISOString();
+    return Number.isNaN(date.getTime()) ? '' : date.toISOString();
 }
 /** Sets the step outputs and, where the runner offers one, writes the job summary. */
 async function writeOutputs(delivery, settings) {
-    const outputs = outputsOf(delivery, settings.serverUrl);
+    const refused = [];
+    const outputs = outputsOf(delivery, settings.serverUrl, refused);
+    if (refused.length) {
+        log.warning(`The server's answer gave ${refused.join(', ')} in a form ${refused.length === 1 ? 'that output does' : 'those outputs do'} not take (an id of letters and digits, a room name, an ISO time), so ${refused.length === 1 ? 'it is' : 'they are'} left empty. The message was ${delivery.action}.`);
+    }
     for (const [name, value] of Object.entries(outputs))
         setOutput(name, value);
     const where = delivery.room.type === 'd' ? `@${delivery.room.name}` : `#${delivery.room.name}`;
@@ -37413,6 +37445,7 @@ function outputs_escapeHtml(text) {
 
 
 
+
 // Reads the jobs of this workflow run attempt from GitHub for preset run. @actions/github
 // (and its octokit) is imported here on first use only, so that every other step starts as
 // fast as without it. A failure to read never stops the message: the step posts the status
@@ -37420,7 +37453,6 @@ function outputs_escapeHtml(text) {
 const PER_PAGE = 100;
 // GitHub allows 256 jobs per matrix; a run of more than 5000 jobs is not worth more pages.
 const MAX_PAGES = 50;
-const ATTEMPTS = 3;
 /** Why the jobs could not be read, for a warning; the step goes on with the status preset. */
 class RunUnavailable extends Error {
     constructor(reason) {
@@ -37435,17 +37467,21 @@ class RunReport {
     status;
     deadline;
     log;
+    attempts;
     jobs;
-    constructor(list, ctx, status, deadline, log, jobs) {
+    constructor(list, ctx, status, deadline, log, 
+    /** Attempts per page: the retries input, plus one. */
+    attempts, jobs) {
         this.list = list;
         this.ctx = ctx;
         this.status = status;
         this.deadline = deadline;
         this.log = log;
+        this.attempts = attempts;
         this.jobs = jobs;
     }
     /** Reads the jobs once; throws RunUnavailable when GitHub cannot tell. */
-    static async open(ctx, token, status, deadline, log, env = process.env) {
+    static async open(ctx, token, status, deadline, log, retries, env = process.env) {
         const [owner, repo] = ctx.github.repository.split('/');
         const runId = Number(ctx.github.run_id);
         if (!owner || !repo || !Number.isInteger(runId) || runId <= 0) {
@@ -37472,7 +37508,7 @@ class RunReport {
             });
             return { total: answer.data.total_count, jobs: answer.data.jobs };
         };
-        const report = new RunReport(list, ctx, status, deadline, log, []);
+        const report = new RunReport(list, ctx, status, deadline, log, retries + 1, []);
         report.jobs = await report.read(env.RUNNER_NAME ?? '');
         return report;
     }
@@ -37520,17 +37556,17 @@ class RunReport {
         const limited = status === 429 ||
             (status === 403 && (headers['x-ratelimit-remaining'] === '0' || 'retry-after' in headers));
         if (limited) {
-            const wait = run_report_rateLimitWait(headers);
+            const wait = githubWait(headers);
             const left = this.deadline.remainingMs - reserveMs(this.deadline);
-            if (attempt >= ATTEMPTS || wait >= left) {
+            if (attempt >= this.attempts || wait >= left) {
                 throw new RunUnavailable(`GitHub's API rate limit for github-token allows the next call in ${seconds(wait)} s, more than the ${seconds(Math.max(0, left))} s timeout-seconds leaves for it.`);
             }
             this.log.info(`GitHub's API rate limit was reached: waiting ${seconds(wait)} s for it to reset.`);
             return wait;
         }
         const passing = status === undefined ? !isAbort(error) : status >= 500;
-        if (passing && attempt < ATTEMPTS)
-            return 500 * attempt;
+        if (passing && attempt < this.attempts)
+            return backoffMs(attempt, 500);
         return undefined;
     }
     /** The text a live board gets right before each write: jobs read again, never going back. */
@@ -37572,9 +37608,13 @@ function toRunJob(job) {
         failed_step: failed ? text(failed.name) : ''
     };
 }
+/**
+ * The HTTP status GitHub answered with, or undefined when no answer came: octokit reports a
+ * network failure or an abort as status 500 with the cause attached and no response.
+ */
 function statusOf(error) {
-    const status = error.status;
-    return typeof status === 'number' ? status : undefined;
+    const { status, response } = error;
+    return typeof status === 'number' && response !== undefined ? status : undefined;
 }
 function headersOf(error) {
     const headers = error.response?.headers;
@@ -37584,16 +37624,17 @@ function headersOf(error) {
     return out;
 }
 function isAbort(error) {
-    const name = error.name;
+    const { name, message, cause } = error;
     return (name === 'AbortError' ||
         name === 'TimeoutError' ||
-        /aborted/i.test(String(error.message)));
+        /aborted/i.test(String(message)) ||
+        (cause !== undefined && cause !== error && isAbort(cause)));
 }
 /**
  * GitHub's rate-limit answers: Retry-After (seconds, secondary limits) or
  * X-RateLimit-Reset (epoch seconds, primary limit). A second more for the clock.
  */
-function run_report_rateLimitWait(headers, now = Date.now()) {
+function githubWait(headers, now = Date.now()) {
     const after = Number(headers['retry-after']);
     if (Number.isFinite(after) && after >= 0)
         return after * 1000 + 250;
@@ -37618,7 +37659,8 @@ function explain(error, budget) {
         return new RunUnavailable(`GitHub did not answer within ${seconds(budget)} s.`);
     }
     // Network errors name the host and the cause, nothing from the answer.
-    const cause = error.cause?.code;
+    const root = error.cause;
+    const cause = root?.code ?? root?.cause?.code;
     return new RunUnavailable(`GitHub's API at GITHUB_API_URL could not be reached${typeof cause === 'string' ? ` (${cause})` : ''}.`);
 }
 
@@ -38085,7 +38127,7 @@ async function run() {
  */
 async function readRun(settings, ctx, deadline) {
     try {
-        return await RunReport.open(ctx, settings.githubToken, settings.status, deadline, log);
+        return await RunReport.open(ctx, settings.githubToken, settings.status, deadline, log, settings.retries);
     }
     catch (error) {
         log.warning(error instanceof Error ? error.message : String(error));

@@ -60,6 +60,50 @@ describe('outputs.ts', () => {
     expect(ts(1757505600123)).toBe('2025-09-10T12:00:00.123Z')
     expect(ts({ $date: 1757505600123 })).toBe('2025-09-10T12:00:00.123Z')
     expect(ts(undefined)).toBe('')
+    expect(ts('tomorrow')).toBe('')
+  })
+
+  it('leaves empty, and lists, the outputs a hostile server gave in another shape', () => {
+    const refused: string[] = []
+    const outputs = outputsOf(
+      {
+        message: { _id: 'm1\n::error::x', rid: 'r', ts: '$(curl evil)' },
+        room: { id: 'r1;rm -rf ~', name: 'general`id`', type: 'c && id' },
+        threadId: '$(id)',
+        parts: 1,
+        action: 'posted'
+      },
+      server,
+      refused
+    )
+    expect(refused.sort()).toEqual(['message-id', 'room-id', 'room-name', 'room-type', 'thread-id'])
+    expect(outputs).toEqual({
+      'message-id': '',
+      'room-id': '',
+      'room-name': '',
+      'room-type': '',
+      'thread-id': '',
+      ts: '',
+      'message-url': '',
+      action: 'posted'
+    })
+    // Names with letters of any script, dots, dashes and DM lists pass.
+    expect(
+      outputsOf(
+        {
+          message: { _id: 'm', rid: 'r', ts: 0 },
+          room: {
+            id: 'aidqcTx5gEBMGtqzAs7PD5JgeQuSWNo7dC',
+            name: 'élan.dev-team,alice',
+            type: 'd'
+          },
+          threadId: '',
+          parts: 1,
+          action: 'posted'
+        },
+        server
+      )['room-name']
+    ).toBe('élan.dev-team,alice')
   })
 })
 

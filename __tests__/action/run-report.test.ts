@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { findCurrentJob, rateLimitWait } from '../../src/action/run-report.js'
+import { findCurrentJob, githubWait } from '../../src/action/run-report.js'
 
 describe('findCurrentJob', () => {
   const jobs = [
@@ -19,11 +19,11 @@ describe('findCurrentJob', () => {
   })
 })
 
-describe('rateLimitWait', () => {
+describe('githubWait', () => {
   const now = 1_700_000_000_000
   it('follows Retry-After, then X-RateLimit-Reset (epoch seconds), else a minute', () => {
-    expect(rateLimitWait({ 'retry-after': '3' }, now)).toBe(3250)
-    expect(rateLimitWait({ 'x-ratelimit-reset': String(now / 1000 + 10) }, now)).toBe(11_000)
-    expect(rateLimitWait({}, now)).toBe(60_000)
+    expect(githubWait({ 'retry-after': '3' }, now)).toBe(3250)
+    expect(githubWait({ 'x-ratelimit-reset': String(now / 1000 + 10) }, now)).toBe(11_000)
+    expect(githubWait({}, now)).toBe(60_000)
   })
 })

@@ -4,6 +4,7 @@
  * Rocket.Chat. Pagination, matrix jobs, a re-run, the step's own job still in progress,
  * 403 and rate limits, hostile job names, and a live board two jobs update at once.
  */
+import { createServer, type AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { startFakeRocketChat } from '../../test/fake-rocketchat/server.mjs'
 import { FORBIDDEN, job, rateLimited, startFakeGitHub } from '../../test/fake-github/server.mjs'
@@ -225,6 +226,28 @@ describe('preset run when GitHub cannot tell', () => {
       expect(stored(run).msg).toMatch(/^✅ \*Succeeded\*: CI \/ build/)
       expect(warnings(run)).toEqual([expect.stringContaining('HTTP 404')])
     })
+  })
+
+  it('says GitHub could not be reached, tries retries + 1 times, and posts the status message', async () => {
+    const attempts: string[] = []
+    const refusing = createServer((socket) => {
+      attempts.push('connection')
+      socket.destroy()
+    })
+    await new Promise<void>((done) => refusing.listen(0, '127.0.0.1', done))
+    const { port } = refusing.address() as AddressInfo
+    try {
+      const run = await post({ url: `http://127.0.0.1:${port}` } as GitHub, { retries: '0' })
+      expect(stored(run).msg).toMatch(/^✅ \*Succeeded\*: CI \/ build/)
+      expect(warnings(run)).toEqual([
+        expect.stringMatching(
+          /^preset run could not read the jobs of this run: GitHub's API at GITHUB_API_URL could not be reached \(\w+\)\. Posting the status message instead\.$/
+        )
+      ])
+      expect(attempts).toHaveLength(1)
+    } finally {
+      refusing.close()
+    }
   })
 
   it('waits out a short rate limit and reports the run', async () => {

@@ -109,7 +109,14 @@ async function readRun(
   deadline: Deadline
 ): Promise<RunReport | undefined> {
   try {
-    return await RunReport.open(ctx, settings.githubToken, settings.status, deadline, log)
+    return await RunReport.open(
+      ctx,
+      settings.githubToken,
+      settings.status,
+      deadline,
+      log,
+      settings.retries
+    )
   } catch (error) {
     log.warning(error instanceof Error ? error.message : String(error))
     return undefined

@@ -11,19 +11,56 @@ const DONE: Record<Action, string> = {
   updated: 'Updated in'
 }
 
-/** Every output of the action, by name, as action.yml declares them. */
-export function outputsOf(delivery: Delivery, serverUrl: URL): Record<string, string> {
+// What each output may hold. The values come from the server's answers, and a workflow may
+// put an output into a shell command (`run: echo ${{ steps.x.outputs.room-name }}`), so a
+// value that is not what the output promises is left empty rather than passed on.
+const ID = /^[A-Za-z0-9_-]{1,128}$/
+const SHAPES: Record<string, RegExp> = {
+  'message-id': ID,
+  'room-id': ID,
+  'thread-id': ID,
+  // Room names and DM usernames (joined by commas): letters, digits, . _ - and @ only.
+  'room-name': /^[\p{L}\p{N}._@,-]{1,200}$/u,
+  'room-type': /^[a-z]$/,
+  ts: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/
+}
+
+/**
+ * Every output of the action, by name, as action.yml declares them; `refused` lists the
+ * outputs left empty because the server's value did not have their shape.
+ */
+export function outputsOf(
+  delivery: Delivery,
+  serverUrl: URL,
+  refused: string[] = []
+): Record<string, string> {
   const { message, room } = delivery
-  return {
+  const outputs: Record<string, string> = {
     'message-id': message._id,
     'room-id': room.id,
     'room-name': room.name,
     'room-type': room.type,
     'thread-id': delivery.threadId,
     ts: isoTime(message.ts),
-    'message-url': messageUrl(serverUrl, room, message._id),
+    'message-url': '',
     action: delivery.action
   }
+  for (const [name, shape] of Object.entries(SHAPES)) {
+    const value = outputs[name]
+    if (value && !shape.test(value)) {
+      outputs[name] = ''
+      refused.push(name)
+    }
+  }
+  // Built from checked parts only: encoded, on the configured server.
+  if (outputs['message-id'] && (outputs['room-id'] || outputs['room-name'])) {
+    outputs['message-url'] = messageUrl(
+      serverUrl,
+      { id: outputs['room-id'], name: outputs['room-name'], type: outputs['room-type'] },
+      outputs['message-id']
+    )
+  }
+  return outputs
 }
 
 /** A link that opens the message in the web client. */
@@ -44,7 +81,7 @@ function isoTime(ts: unknown): string {
     typeof ts === 'object' && ts !== null && '$date' in ts ? (ts as { $date: number }).$date : ts
   if (typeof raw !== 'string' && typeof raw !== 'number') return ''
   const date = new Date(raw)
-  return Number.isNaN(date.getTime()) ? String(raw) : date.toISOString()
+  return Number.isNaN(date.getTime()) ? '' : date.toISOString()
 }
 
 /** Sets the step outputs and, where the runner offers one, writes the job summary. */
@@ -52,7 +89,13 @@ export async function writeOutputs(
   delivery: Delivery,
   settings: Settings
 ): Promise<Record<string, string>> {
-  const outputs = outputsOf(delivery, settings.serverUrl)
+  const refused: string[] = []
+  const outputs = outputsOf(delivery, settings.serverUrl, refused)
+  if (refused.length) {
+    log.warning(
+      `The server's answer gave ${refused.join(', ')} in a form ${refused.length === 1 ? 'that output does' : 'those outputs do'} not take (an id of letters and digits, a room name, an ISO time), so ${refused.length === 1 ? 'it is' : 'they are'} left empty. The message was ${delivery.action}.`
+    )
+  }
   for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value)
   const where = delivery.room.type === 'd' ? `@${delivery.room.name}` : `#${delivery.room.name}`
   // The room's name is the server's: one escaped line.

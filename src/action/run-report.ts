@@ -10,6 +10,7 @@ import {
   type RunJob
 } from '../message/run.js'
 import { seconds, type Deadline } from '../rocketchat/deadline.js'
+import { backoffMs } from '../rocketchat/retry.js'
 import type { Logger } from '../rocketchat/types.js'
 
 // Reads the jobs of this workflow run attempt from GitHub for preset run. @actions/github
@@ -20,7 +21,6 @@ import type { Logger } from '../rocketchat/types.js'
 const PER_PAGE = 100
 // GitHub allows 256 jobs per matrix; a run of more than 5000 jobs is not worth more pages.
 const MAX_PAGES = 50
-const ATTEMPTS = 3
 
 /** Why the jobs could not be read, for a warning; the step goes on with the status preset. */
 export class RunUnavailable extends Error {
@@ -42,6 +42,8 @@ export class RunReport {
     private readonly status: string,
     private readonly deadline: Deadline,
     private readonly log: Logger,
+    /** Attempts per page: the retries input, plus one. */
+    private readonly attempts: number,
     public jobs: RunJob[]
   ) {}
 
@@ -52,6 +54,7 @@ export class RunReport {
     status: string,
     deadline: Deadline,
     log: Logger,
+    retries: number,
     env: NodeJS.ProcessEnv = process.env
   ): Promise<RunReport> {
     const [owner, repo] = ctx.github.repository.split('/')
@@ -84,7 +87,7 @@ export class RunReport {
       })
       return { total: answer.data.total_count, jobs: answer.data.jobs }
     }
-    const report = new RunReport(list, ctx, status, deadline, log, [])
+    const report = new RunReport(list, ctx, status, deadline, log, retries + 1, [])
     report.jobs = await report.read(env.RUNNER_NAME ?? '')
     return report
   }
@@ -134,9 +137,9 @@ export class RunReport {
       status === 429 ||
       (status === 403 && (headers['x-ratelimit-remaining'] === '0' || 'retry-after' in headers))
     if (limited) {
-      const wait = rateLimitWait(headers)
+      const wait = githubWait(headers)
       const left = this.deadline.remainingMs - reserveMs(this.deadline)
-      if (attempt >= ATTEMPTS || wait >= left) {
+      if (attempt >= this.attempts || wait >= left) {
         throw new RunUnavailable(
           `GitHub's API rate limit for github-token allows the next call in ${seconds(wait)} s, more than the ${seconds(Math.max(0, left))} s timeout-seconds leaves for it.`
         )
@@ -147,7 +150,7 @@ export class RunReport {
       return wait
     }
     const passing = status === undefined ? !isAbort(error) : status >= 500
-    if (passing && attempt < ATTEMPTS) return 500 * attempt
+    if (passing && attempt < this.attempts) return backoffMs(attempt, 500)
     return undefined
   }
 
@@ -199,9 +202,13 @@ function toRunJob(job: Record<string, unknown>): RunJob {
   }
 }
 
+/**
+ * The HTTP status GitHub answered with, or undefined when no answer came: octokit reports a
+ * network failure or an abort as status 500 with the cause attached and no response.
+ */
 function statusOf(error: unknown): number | undefined {
-  const status = (error as { status?: unknown }).status
-  return typeof status === 'number' ? status : undefined
+  const { status, response } = error as { status?: unknown; response?: unknown }
+  return typeof status === 'number' && response !== undefined ? status : undefined
 }
 
 function headersOf(error: unknown): Record<string, string> {
@@ -212,11 +219,12 @@ function headersOf(error: unknown): Record<string, string> {
 }
 
 function isAbort(error: unknown): boolean {
-  const name = (error as { name?: unknown }).name
+  const { name, message, cause } = error as { name?: unknown; message?: unknown; cause?: unknown }
   return (
     name === 'AbortError' ||
     name === 'TimeoutError' ||
-    /aborted/i.test(String((error as Error).message))
+    /aborted/i.test(String(message)) ||
+    (cause !== undefined && cause !== error && isAbort(cause))
   )
 }
 
@@ -224,7 +232,7 @@ function isAbort(error: unknown): boolean {
  * GitHub's rate-limit answers: Retry-After (seconds, secondary limits) or
  * X-RateLimit-Reset (epoch seconds, primary limit). A second more for the clock.
  */
-export function rateLimitWait(headers: Record<string, string>, now = Date.now()): number {
+export function githubWait(headers: Record<string, string>, now = Date.now()): number {
   const after = Number(headers['retry-after'])
   if (Number.isFinite(after) && after >= 0) return after * 1000 + 250
   const reset = Number(headers['x-ratelimit-reset'])
@@ -250,7 +258,8 @@ function explain(error: unknown, budget: number): RunUnavailable {
     return new RunUnavailable(`GitHub did not answer within ${seconds(budget)} s.`)
   }
   // Network errors name the host and the cause, nothing from the answer.
-  const cause = (error as { cause?: { code?: unknown } }).cause?.code
+  const root = (error as { cause?: { code?: unknown; cause?: { code?: unknown } } }).cause
+  const cause = root?.code ?? root?.cause?.code
   return new RunUnavailable(
     `GitHub's API at GITHUB_API_URL could not be reached${typeof cause === 'string' ? ` (${cause})` : ''}.`
   )
