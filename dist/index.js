@@ -31722,6 +31722,10 @@ const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequi
 // invisible marks that reorder or hide text (bidi controls, zero-width characters, BOM).
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const HIDDEN = /[\u0000-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+/** `text` without control characters and invisible marks, for a one-line display name. */
+function withoutHidden(text) {
+    return text.replace(HIDDEN, '');
+}
 const NAMED = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 /**
  * `text` on one line: backslashes doubled, hidden and control characters as `\n`, `\uXXXX`
@@ -32121,6 +32125,15 @@ function proxyUrl(raw, source) {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
         throw new Error(`The proxy from ${source} uses ${url.protocol.slice(0, -1)} (${redactProxy(url)}); only http:// and https:// proxies are supported.`);
     }
+    // undici decodes the credentials when it connects, and a stray % would fail there with no
+    // more than "URI malformed".
+    try {
+        decodeURIComponent(url.username);
+        decodeURIComponent(url.password);
+    }
+    catch {
+        throw new Error(`The proxy from ${source} (${redactProxy(url)}) has a % in its user or password that is not a percent-encoding (%XX): write a % as %25.`);
+    }
     return url;
 }
 /** A proxy URL fit for a log: the password, if any, replaced by ***. */
@@ -32363,6 +32376,10 @@ function toNetworkError(error, options, names, proxy) {
         // Node suggests its own command-line flags, which a workflow cannot pass to the action.
         const reason = (err.cause?.message ?? err.message).replace(/; if the root CA is installed.*$/, '');
         const problem = CERTIFICATE_PROBLEMS[code];
+        // A certificate problem is helped by a CA; a handshake that is not TLS at all is not.
+        if (/ERR_SSL_(WRONG_VERSION_NUMBER|PACKET_LENGTH_TOO_LONG|HTTP_REQUEST)/.test(code)) {
+            return classify('tls', false, `TLS check of ${host} failed (${code}). The server does not speak TLS on this port: is ${host} plain http (http://), or is the port wrong?`, true);
+        }
         return classify('tls', false, `TLS check of ${host} failed${problem ? `: ${problem}` : ''} (${code}: ${reason}). If the server uses a private or self-signed CA, pass its certificate in ${names.caCert}.`, true);
     }
     if (code === 'UND_ERR_CONNECT_TIMEOUT') {
@@ -36281,6 +36298,7 @@ function stringify(value) {
 
 
 
+
 /** Turns inputs plus workflow context into what gets posted; pure apart from `warn`. */
 function buildContent(opts, ctx, warn) {
     const file = opts.templateFile ?? {};
@@ -36378,7 +36396,8 @@ function buildContent(opts, ctx, warn) {
         for (const url of urlsIn(mention))
             previewable.add(url);
     }
-    const content = { text, alias: render(alias) };
+    // A display name is one line: a value cannot break it or turn it around (bidi marks).
+    const content = { text, alias: withoutHidden(render(alias)) };
     if (opts.preset === 'auto' && preset !== 'none')
         content.presetOnly = true;
     if (list && list.length > 0)
@@ -36543,7 +36562,8 @@ async function parseYaml(text, path, also = '') {
     catch (error) {
         if (error instanceof RangeError)
             throw nestsTooDeep(path);
-        throw error;
+        // toJS refuses an alias bomb (and other resource attacks) with a plain Error.
+        throw new InputError(INPUT, `${quote(path)} is refused: ${error.message}.`);
     }
     const error = doc.errors[0];
     // The YAML library recurses: a document nested deep enough exhausts the stack, which it
@@ -37176,7 +37196,10 @@ async function inspect(path, root, pattern, isGlob) {
         throw new InputError('files', `${quote(shown)}: ${why} in the workspace (${root}).`);
     }
     if (!files_inside(root, real)) {
-        throw new InputError('files', `${quote(shown)} is a symbolic link to a file outside the workspace; only files in the workspace are uploaded.`);
+        // A glob skips directories, and so a link to one outside; a file outside is refused.
+        if (isGlob && !info.isFile())
+            return undefined;
+        throw new InputError('files', `${quote(shown)} is a symbolic link to a ${info.isFile() ? 'file' : 'directory'} outside the workspace; only files in the workspace are uploaded.`);
     }
     if (!info.isFile()) {
         if (isGlob)
@@ -37917,7 +37940,8 @@ function readMessageKey(raw) {
     return raw;
 }
 function readUpdateMessageId(raw) {
-    if (raw && !/^\S{1,128}$/.test(raw)) {
+    // Ids are letters and digits (Meteor's, or this action's chosen ones), sometimes - _ or .
+    if (raw && !/^[\w.-]{1,128}$/.test(raw)) {
         throw new InputError('update-message-id', `${quote(raw)} is not a message id: expected the message-id output of the step that posted it.`);
     }
     return raw;
@@ -38003,6 +38027,13 @@ function readProxy(raw) {
             ? ' A password with / ? # or @ in it must be percent-encoded (/ as %2F).'
             : '';
         throw new InputError('proxy', `${quote(redactProxyText(raw))} is not an http(s) proxy URL, for example http://proxy.internal:3128.${encode}`);
+    }
+    // What the client checks when it connects, checked now so that nothing is sent first.
+    try {
+        proxyUrl(raw, 'the proxy input');
+    }
+    catch (error) {
+        throw new InputError('proxy', error.message.replace(/^The proxy from the proxy input /, ''));
     }
     return raw;
 }

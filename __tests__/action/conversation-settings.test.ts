@@ -82,6 +82,7 @@ describe('settings.ts: conversation inputs', () => {
     [{ 'key-mode': 'append' }, 'key-mode', /"append" is not one of update, thread/],
     [{ 'key-mode': 'thread' }, 'key-mode', /message-key is empty/],
     [{ 'update-message-id': 'two words' }, 'update-message-id', /is not a message id/],
+    [{ 'update-message-id': 'abc&msgId=zzz' }, 'update-message-id', /is not a message id/],
     [
       { 'update-message-id': 'Nk3xqAGBSBrGqJFkP', 'message-key': 'k' },
       'update-message-id',

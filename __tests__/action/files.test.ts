@@ -25,6 +25,9 @@ beforeAll(() => {
   writeFileSync(join(root, 'secret.txt'), 'outside')
   symlinkSync(join(root, 'secret.txt'), join(workspace, 'logs', 'escape.log'))
   symlinkSync(join(workspace, 'report.json'), join(workspace, 'logs', 'inside.json'))
+  mkdirSync(join(workspace, 'd'))
+  writeFileSync(join(workspace, 'd', 'ok.txt'), 'ok\n')
+  symlinkSync(root, join(workspace, 'd', 'out'))
 })
 afterAll(() => rmSync(root, { recursive: true, force: true }))
 
@@ -59,6 +62,14 @@ describe('files.ts resolveFiles', () => {
       type: 'text/plain'
     })
     expect(files[3].type).toBe('application/json')
+  })
+
+  it('skips, in a glob, a link to a directory outside, as it skips directories', async () => {
+    const files = await resolveFiles(['d/*'], workspace, limits)
+    expect(files.map((f) => f.shown)).toEqual(['d/ok.txt'])
+    expect((await failureOf(['d/out'])).message).toMatch(
+      /"d\/out" is a symbolic link to a directory outside the workspace/
+    )
   })
 
   it('takes an absolute path inside the workspace, and a link that stays inside', async () => {

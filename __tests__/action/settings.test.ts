@@ -87,6 +87,11 @@ describe('settings.ts', () => {
     [{ avatar: 'javascript:alert(1)' }, 'avatar', /not an image URL/],
     [{ 'thread-broadcast': 'true' }, 'thread-broadcast', /thread-id is empty/],
     [{ proxy: 'socks5://proxy:1080' }, 'proxy', /not an http\(s\) proxy URL/],
+    [
+      { proxy: 'http://u:Sup3r%ZZSecret@proxy:3128' },
+      'proxy',
+      /^Input "proxy": \(http:\/\/u:\*\*\*@proxy:3128\) has a % in its user or password that is not a percent-encoding \(%XX\): write a % as %25\.$/
+    ],
     [{ 'ca-cert': '/no/such/file.pem' }, 'ca-cert', /neither PEM text nor a readable file/],
     [{ attachments: '{"title": }' }, 'attachments', /line 1, column 11/]
   ])('rejects %j naming the input', (overrides, input, expected) => {

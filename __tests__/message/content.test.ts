@@ -50,6 +50,13 @@ function build(overrides: Partial<ContentOptions>, ctx = context('push'), warnin
 }
 
 describe('buildContent', () => {
+  it('keeps the alias one plain line: no newline or bidi mark from a value', () => {
+    const push = context('push')
+    const ctx = { ...push, github: { ...push.github, actor: 'eve\n\u202Enimda' } }
+    const out = build({ message: 'x', alias: '{{ github.actor }} CI' }, ctx)
+    expect(out.alias).toBe('evenimda CI')
+  })
+
   it('renders the message and alias from the workflow context', () => {
     const out = build({
       message: '{{ github.workflow }} on {{ branch }} ({{ sha7 }}): {{ job.status }}',

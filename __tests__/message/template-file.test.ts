@@ -40,6 +40,15 @@ beforeAll(() => {
     'ci/bad.yml': 'message: ok\nalias: [unclosed\n',
     'ci/bad.txt': 'message: [\n',
     'ci/dupe.yml': 'message: a\nmessage: b\n',
+    // Nine levels of nine aliases: a billion-laughs document of a few hundred bytes.
+    'ci/bomb.yml': [
+      'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+      ...'bcdefghi'.split('').map((k, i) => {
+        const prev = 'abcdefghi'[i]
+        return `${k}: &${k} [*${prev},*${prev},*${prev},*${prev},*${prev},*${prev},*${prev},*${prev},*${prev}]`
+      }),
+      'message: boom'
+    ].join('\n'),
     'ci/typo.json': '{"mesage": "x", "text": "y"}',
     'ci/types.json': '{"message": 42}',
     'ci/attachment-type.yml': 'attachments:\n  - "just a string"\n',
@@ -131,6 +140,12 @@ describe('loadTemplateFile', () => {
     )
     expect((await failure('ci/dupe.yml')).message).toBe(
       'Input "template-file": "ci/dupe.yml" is not valid YAML: Map keys must be unique at line 2, column 1.'
+    )
+  })
+
+  it('refuses an alias bomb, naming the input and the file', async () => {
+    expect((await failure('ci/bomb.yml')).message).toMatch(
+      /^Input "template-file": "ci\/bomb\.yml" is refused: Excessive alias count indicates a resource exhaustion attack\.$/
     )
   })
 

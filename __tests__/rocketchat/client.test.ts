@@ -529,6 +529,15 @@ describe('errors name the cause', () => {
     }
   })
 
+  it('says a port does not speak TLS, instead of asking for a CA', async () => {
+    const plain = new URL(fake.url)
+    const { client } = makeClient({ url: `https://${plain.host}` })
+    const error = await failureOf(client.get('rooms.info', { roomName: 'general' }))
+    expect(error.message).toMatch(
+      /^TLS check of 127\.0\.0\.1:\d+ failed \(ERR_SSL_\w+\)\. The server does not speak TLS on this port: is 127\.0\.0\.1:\d+ plain http \(http:\/\/\), or is the port wrong\?$/
+    )
+  })
+
   it('says where a redirect leads and does not follow it with the credentials', async () => {
     let requests = 0
     const server = await rogue((_, res) => {

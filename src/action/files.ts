@@ -117,9 +117,11 @@ async function inspect(
     throw new InputError('files', `${quote(shown)}: ${why} in the workspace (${root}).`)
   }
   if (!inside(root, real)) {
+    // A glob skips directories, and so a link to one outside; a file outside is refused.
+    if (isGlob && !info.isFile()) return undefined
     throw new InputError(
       'files',
-      `${quote(shown)} is a symbolic link to a file outside the workspace; only files in the workspace are uploaded.`
+      `${quote(shown)} is a symbolic link to a ${info.isFile() ? 'file' : 'directory'} outside the workspace; only files in the workspace are uploaded.`
     )
   }
   if (!info.isFile()) {

@@ -5,7 +5,7 @@ import { parseAttachmentsInput, type Attachment } from '../message/attachments.j
 import { parseBlocksInput, type Block } from '../message/blocks.js'
 import type { AllowedMentions, Layout, LinkPreviews, Preset } from '../message/content.js'
 import type { LongMessage } from '../message/fit.js'
-import { redactProxyText } from '../rocketchat/proxy.js'
+import { proxyUrl, redactProxyText } from '../rocketchat/proxy.js'
 import type { RoomRef } from '../rocketchat/types.js'
 import { parseWebhookUrl, WebhookUrlError, type Webhook } from '../rocketchat/webhook.js'
 import {
@@ -347,7 +347,8 @@ function readMessageKey(raw: string): string {
 }
 
 function readUpdateMessageId(raw: string): string {
-  if (raw && !/^\S{1,128}$/.test(raw)) {
+  // Ids are letters and digits (Meteor's, or this action's chosen ones), sometimes - _ or .
+  if (raw && !/^[\w.-]{1,128}$/.test(raw)) {
     throw new InputError(
       'update-message-id',
       `${quote(raw)} is not a message id: expected the message-id output of the step that posted it.`
@@ -472,6 +473,15 @@ function readProxy(raw: string): string {
     throw new InputError(
       'proxy',
       `${quote(redactProxyText(raw))} is not an http(s) proxy URL, for example http://proxy.internal:3128.${encode}`
+    )
+  }
+  // What the client checks when it connects, checked now so that nothing is sent first.
+  try {
+    proxyUrl(raw, 'the proxy input')
+  } catch (error) {
+    throw new InputError(
+      'proxy',
+      (error as Error).message.replace(/^The proxy from the proxy input /, '')
     )
   }
   return raw

@@ -6,6 +6,7 @@ import type { AllowedMentions } from './neutralise.js'
 import { presetLinks, releaseCard, statusCard } from './presets.js'
 import { templateUrls, urlsIn, type LinkPreviews } from './previews.js'
 import { joined } from './rendered.js'
+import { withoutHidden } from '../rocketchat/shown.js'
 import { runBlocks, runPreset } from './run.js'
 import { renderAttachments, renderPieces, type EnvNotes, type TemplateOptions } from './template.js'
 
@@ -170,7 +171,8 @@ export function buildContent(
     text = text ? `${mention} ${text}` : mention
     for (const url of urlsIn(mention)) previewable.add(url)
   }
-  const content: Content = { text, alias: render(alias) }
+  // A display name is one line: a value cannot break it or turn it around (bidi marks).
+  const content: Content = { text, alias: withoutHidden(render(alias)) }
   if (opts.preset === 'auto' && preset !== 'none') content.presetOnly = true
   if (list && list.length > 0) content.attachments = list
   if (blockList && blockList.length > 0) content.blocks = blockList

@@ -111,7 +111,8 @@ async function parseYaml(text: string, path: string, also = ''): Promise<unknown
     data = doc.errors.length === 0 ? doc.toJS({ maxAliasCount: 100 }) : undefined
   } catch (error) {
     if (error instanceof RangeError) throw nestsTooDeep(path)
-    throw error
+    // toJS refuses an alias bomb (and other resource attacks) with a plain Error.
+    throw new InputError(INPUT, `${quote(path)} is refused: ${(error as Error).message}.`)
   }
   const error = doc.errors[0]
   // The YAML library recurses: a document nested deep enough exhausts the stack, which it

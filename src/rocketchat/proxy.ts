@@ -54,6 +54,16 @@ export function proxyUrl(raw: string, source: string): URL {
       `The proxy from ${source} uses ${url.protocol.slice(0, -1)} (${redactProxy(url)}); only http:// and https:// proxies are supported.`
     )
   }
+  // undici decodes the credentials when it connects, and a stray % would fail there with no
+  // more than "URI malformed".
+  try {
+    decodeURIComponent(url.username)
+    decodeURIComponent(url.password)
+  } catch {
+    throw new Error(
+      `The proxy from ${source} (${redactProxy(url)}) has a % in its user or password that is not a percent-encoding (%XX): write a % as %25.`
+    )
+  }
   return url
 }
 

@@ -7,6 +7,11 @@
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const HIDDEN = /[\u0000-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g
 
+/** `text` without control characters and invisible marks, for a one-line display name. */
+export function withoutHidden(text: string): string {
+  return text.replace(HIDDEN, '')
+}
+
 const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' }
 
 /**

@@ -243,6 +243,15 @@ function toNetworkError(
       ''
     )
     const problem = CERTIFICATE_PROBLEMS[code]
+    // A certificate problem is helped by a CA; a handshake that is not TLS at all is not.
+    if (/ERR_SSL_(WRONG_VERSION_NUMBER|PACKET_LENGTH_TOO_LONG|HTTP_REQUEST)/.test(code)) {
+      return classify(
+        'tls',
+        false,
+        `TLS check of ${host} failed (${code}). The server does not speak TLS on this port: is ${host} plain http (http://), or is the port wrong?`,
+        true
+      )
+    }
     return classify(
       'tls',
       false,
