@@ -1,7 +1,4 @@
 import { describe, expect, it } from '@jest/globals'
-import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { readWorkflowContext } from '../../src/action/context.js'
 import { InputError } from '../../src/errors.js'
 import {
   blocksSummary,
@@ -12,52 +9,19 @@ import {
   type LinkSection
 } from '../../src/message/blocks.js'
 import { asAttachments, asBlocks } from '../../src/message/card.js'
-import { buildContent, type ContentOptions } from '../../src/message/content.js'
+import type { ContentOptions } from '../../src/message/content.js'
 import type { WorkflowContext } from '../../src/message/context.js'
 import { ZWSP } from '../../src/message/neutralise.js'
 import { releaseCard, statusCard } from '../../src/message/presets.js'
 import { runPreset, runView, type RunJob } from '../../src/message/run.js'
+import { buildIn, eventContext } from '../helpers/content.js'
 import { thrownBy } from '../helpers/failure.js'
 
-const EVENTS = fileURLToPath(new URL('../fixtures/events/', import.meta.url))
-
-function context(event: 'push' | 'pull_request' | 'release', status = 'failure'): WorkflowContext {
-  const refs = {
-    push: 'refs/heads/master',
-    pull_request: 'refs/pull/2/merge',
-    release: 'refs/tags/0.0.1'
-  }
-  return readWorkflowContext(
-    {
-      GITHUB_EVENT_NAME: event,
-      GITHUB_EVENT_PATH: join(EVENTS, `${event}.json`),
-      GITHUB_SERVER_URL: 'https://github.com',
-      GITHUB_REPOSITORY: 'Codertocat/Hello-World',
-      GITHUB_REF: refs[event],
-      GITHUB_SHA: '6113728f27ae82c7b1a177c8d03f9e96e0adf246',
-      GITHUB_ACTOR: 'Codertocat',
-      GITHUB_WORKFLOW: 'CI',
-      GITHUB_JOB: 'build',
-      GITHUB_RUN_ID: '1658821493',
-      GITHUB_RUN_NUMBER: '42'
-    },
-    status
-  )
-}
+const context = (event: 'push' | 'pull_request' | 'release', status = 'failure'): WorkflowContext =>
+  eventContext(event, status)
 
 function build(overrides: Partial<ContentOptions>, ctx = context('push'), warnings: string[] = []) {
-  const options: ContentOptions = {
-    message: '',
-    alias: '',
-    template: true,
-    preset: 'auto',
-    allowedMentions: 'users',
-    mention: '',
-    mentionIf: ['failure'],
-    maxLength: 5000,
-    ...overrides
-  }
-  return buildContent(options, ctx, (msg) => warnings.push(msg))
+  return buildIn(ctx, overrides, warnings)
 }
 
 /** The message of the InputError `run` throws. */

@@ -1,52 +1,17 @@
 import { describe, expect, it } from '@jest/globals'
-import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { readWorkflowContext, templateEnv } from '../../src/action/context.js'
 import type { WorkflowContext } from '../../src/message/context.js'
-import { buildContent, mentionPrefix, type ContentOptions } from '../../src/message/content.js'
+import { mentionPrefix, type ContentOptions } from '../../src/message/content.js'
 import { ZWSP } from '../../src/message/neutralise.js'
+import { buildIn, eventContext } from '../helpers/content.js'
 
-const EVENTS = fileURLToPath(new URL('../fixtures/events/', import.meta.url))
-
-function context(event: 'push' | 'pull_request' | 'release', status = 'failure'): WorkflowContext {
-  const refs = {
-    push: 'refs/heads/master',
-    pull_request: 'refs/pull/2/merge',
-    release: 'refs/tags/0.0.1'
-  }
-  const env = {
-    GITHUB_EVENT_NAME: event,
-    GITHUB_EVENT_PATH: join(EVENTS, `${event}.json`),
-    GITHUB_REPOSITORY: 'Codertocat/Hello-World',
-    GITHUB_REF: refs[event],
-    GITHUB_SHA: '6113728f27ae82c7b1a177c8d03f9e96e0adf246',
-    GITHUB_ACTOR: 'Codertocat',
-    GITHUB_WORKFLOW: 'CI',
-    GITHUB_JOB: 'build',
-    GITHUB_RUN_ID: '1658821493',
-    GITHUB_RUN_NUMBER: '42',
-    DEPLOY_ENV: 'staging',
-    GITHUB_TOKEN: 'ghs_secret'
-  }
-  return readWorkflowContext(env, status, templateEnv(env, ['DEPLOY_*', 'GITHUB_TOKEN']))
-}
-
-function options(overrides: Partial<ContentOptions> = {}): ContentOptions {
-  return {
-    message: '',
-    alias: '',
-    template: true,
-    preset: 'auto',
-    allowedMentions: 'users',
-    mention: '',
-    mentionIf: ['failure'],
-    maxLength: 5000,
-    ...overrides
-  }
-}
+const context = (event: 'push' | 'pull_request' | 'release', status = 'failure'): WorkflowContext =>
+  eventContext(event, status, { DEPLOY_ENV: 'staging', GITHUB_TOKEN: 'ghs_secret' }, [
+    'DEPLOY_*',
+    'GITHUB_TOKEN'
+  ])
 
 function build(overrides: Partial<ContentOptions>, ctx = context('push'), warnings: string[] = []) {
-  return buildContent(options(overrides), ctx, (msg) => warnings.push(msg))
+  return buildIn(ctx, overrides, warnings)
 }
 
 describe('buildContent', () => {
