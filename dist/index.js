@@ -36312,22 +36312,18 @@ function buildContent(opts, ctx, warn) {
     const alias = opts.alias
         ? part(opts.alias, { ...base, input: 'alias' })
         : part(file.alias, { ...base, input: 'template-file', where: fileWhere('alias') });
-    const attachments = opts.attachments !== undefined
-        ? { items: opts.attachments, at: { ...base, input: 'attachments' } }
-        : file.attachments !== undefined
-            ? {
-                items: file.attachments,
-                at: { ...base, input: 'template-file', where: fileWhere('attachments') }
-            }
-            : undefined;
-    const blocks = opts.blocks !== undefined
-        ? { items: opts.blocks, at: { ...base, input: 'blocks' } }
-        : file.blocks !== undefined
-            ? {
-                items: file.blocks,
-                at: { ...base, input: 'template-file', where: fileWhere('blocks') }
-            }
-            : undefined;
+    // A list input wins over the file's list of the same name; each remembers where it came from.
+    const listOf = (key) => {
+        const given = opts[key];
+        if (given !== undefined)
+            return { items: given, at: { ...base, input: key } };
+        const inFile = file[key];
+        return inFile === undefined
+            ? undefined
+            : { items: inFile, at: { ...base, input: 'template-file', where: fileWhere(key) } };
+    };
+    const attachments = listOf('attachments');
+    const blocks = listOf('blocks');
     const pieces = (p) => !p || !p.text
         ? []
         : opts.template

@@ -83,24 +83,19 @@ export function buildContent(
   const alias = opts.alias
     ? part(opts.alias, { ...base, input: 'alias' })
     : part(file.alias, { ...base, input: 'template-file', where: fileWhere('alias') })
-  const attachments: { items: unknown[]; at: TemplateOptions } | undefined =
-    opts.attachments !== undefined
-      ? { items: opts.attachments as unknown[], at: { ...base, input: 'attachments' } }
-      : file.attachments !== undefined
-        ? {
-            items: file.attachments,
-            at: { ...base, input: 'template-file', where: fileWhere('attachments') }
-          }
-        : undefined
-  const blocks: { items: unknown[]; at: TemplateOptions } | undefined =
-    opts.blocks !== undefined
-      ? { items: opts.blocks as unknown[], at: { ...base, input: 'blocks' } }
-      : file.blocks !== undefined
-        ? {
-            items: file.blocks,
-            at: { ...base, input: 'template-file', where: fileWhere('blocks') }
-          }
-        : undefined
+  // A list input wins over the file's list of the same name; each remembers where it came from.
+  const listOf = (
+    key: 'attachments' | 'blocks'
+  ): { items: unknown[]; at: TemplateOptions } | undefined => {
+    const given = opts[key] as unknown[] | undefined
+    if (given !== undefined) return { items: given, at: { ...base, input: key } }
+    const inFile = file[key]
+    return inFile === undefined
+      ? undefined
+      : { items: inFile, at: { ...base, input: 'template-file', where: fileWhere(key) } }
+  }
+  const attachments = listOf('attachments')
+  const blocks = listOf('blocks')
 
   const pieces = (p: Part | undefined) =>
     !p || !p.text
