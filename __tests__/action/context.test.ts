@@ -39,24 +39,6 @@ describe('readWorkflowContext', () => {
     expect(ctx.runner).toEqual({ os: 'Linux', arch: 'X64', name: 'GitHub Actions 2' })
   })
 
-  it('derives the links and values people want on a push', () => {
-    const ctx = readWorkflowContext(env('push'), 'success')
-    expect(ctx).toMatchObject({
-      run_url: 'https://github.com/Codertocat/Hello-World/actions/runs/1658821493',
-      commit_url:
-        'https://github.com/Codertocat/Hello-World/commit/6113728f27ae82c7b1a177c8d03f9e96e0adf246',
-      compare_url: 'https://github.com/Codertocat/Hello-World/compare/f95f852bd8fc...6113728f27ae',
-      sha7: '6113728',
-      commit_message: 'Initial commit',
-      commit_author: 'Codertocat',
-      branch: 'master',
-      tag: '',
-      pr_url: '',
-      pr_title: '',
-      pr_number: ''
-    })
-  })
-
   it('builds every link from GITHUB_SERVER_URL (GitHub Enterprise Server)', () => {
     const ctx = readWorkflowContext(
       env('push', {
@@ -78,41 +60,71 @@ describe('readWorkflowContext', () => {
     }
   })
 
-  it('uses the PR head commit, not the merge commit, on pull requests', () => {
-    const ctx = readWorkflowContext(env('pull_request'), 'failure')
-    expect(ctx.github.sha).toBe('9d7cbb2f1ca1b3b6f5e1b2e3c1f2a3b4c5d6e7f8')
-    expect(ctx).toMatchObject({
-      head_sha: 'ec26c3e57ca3a959ca5aad62de7213c562f8c821',
-      sha7: 'ec26c3e',
-      pr_number: '2',
-      pr_title: 'Update the README with new information.',
-      pr_author: 'Codertocat',
-      pr_url: 'https://github.com/Codertocat/Hello-World/pull/2',
-      branch: 'changes',
-      commit_message: '',
-      compare_url:
-        'https://github.com/Codertocat/Hello-World/compare/f95f852bd8fca8fcc58a9a2d6c842781e32a215e...ec26c3e57ca3a959ca5aad62de7213c562f8c821'
-    })
-    expect(ctx.github.head_ref).toBe('changes')
-    expect(ctx.github.base_ref).toBe('master')
-    expect(ctx.github.ref_name).toBe('2/merge')
-  })
-
-  it('takes the first line of a commit message and the name of an author without an account', () => {
-    const ctx = readWorkflowContext(env('push-no-author-account'), 'success')
-    expect(ctx.commit_message).toBe('Fix typo in README')
-    expect(ctx.commit_author).toBe('Jane Doe')
-  })
-
-  it('copes with head_commit null (a deleted tag)', () => {
-    const ctx = readWorkflowContext(env('push-tag-deleted'), 'success')
-    expect(ctx).toMatchObject({
-      commit_message: '',
-      commit_author: '',
-      branch: '',
-      tag: 'simple-tag'
-    })
-    expect(ctx.github.ref_type).toBe('tag')
+  // Each fixture's derived values; `github` holds what the event must leave in ctx.github.
+  it.each([
+    [
+      'derives the links and values people want on a push',
+      'push',
+      'success',
+      {
+        run_url: 'https://github.com/Codertocat/Hello-World/actions/runs/1658821493',
+        commit_url:
+          'https://github.com/Codertocat/Hello-World/commit/6113728f27ae82c7b1a177c8d03f9e96e0adf246',
+        compare_url:
+          'https://github.com/Codertocat/Hello-World/compare/f95f852bd8fc...6113728f27ae',
+        sha7: '6113728',
+        commit_message: 'Initial commit',
+        commit_author: 'Codertocat',
+        branch: 'master',
+        tag: '',
+        pr_url: '',
+        pr_title: '',
+        pr_number: ''
+      }
+    ],
+    [
+      'uses the PR head commit, not the merge commit, on pull requests',
+      'pull_request',
+      'failure',
+      {
+        head_sha: 'ec26c3e57ca3a959ca5aad62de7213c562f8c821',
+        sha7: 'ec26c3e',
+        pr_number: '2',
+        pr_title: 'Update the README with new information.',
+        pr_author: 'Codertocat',
+        pr_url: 'https://github.com/Codertocat/Hello-World/pull/2',
+        branch: 'changes',
+        commit_message: '',
+        compare_url:
+          'https://github.com/Codertocat/Hello-World/compare/f95f852bd8fca8fcc58a9a2d6c842781e32a215e...ec26c3e57ca3a959ca5aad62de7213c562f8c821',
+        github: {
+          sha: '9d7cbb2f1ca1b3b6f5e1b2e3c1f2a3b4c5d6e7f8',
+          head_ref: 'changes',
+          base_ref: 'master',
+          ref_name: '2/merge'
+        }
+      }
+    ],
+    [
+      'takes the first line of a commit message and the name of an author without an account',
+      'push-no-author-account',
+      'success',
+      { commit_message: 'Fix typo in README', commit_author: 'Jane Doe' }
+    ],
+    [
+      'copes with head_commit null (a deleted tag)',
+      'push-tag-deleted',
+      'success',
+      {
+        commit_message: '',
+        commit_author: '',
+        branch: '',
+        tag: 'simple-tag',
+        github: { ref_type: 'tag' }
+      }
+    ]
+  ])('%s', (_title, fixture, status, expected) => {
+    expect(readWorkflowContext(env(fixture), status)).toMatchObject(expected)
   })
 
   it('reads the release, falling back to the tag when the release has no name', () => {
