@@ -2,7 +2,7 @@
  * The keyed create / update / thread flow, update by id, reactions and their errors, in
  * process, against the fake server over real HTTP: no module mocks.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import { afterEach, describe, expect, it } from '@jest/globals'
 import {
   findMessageToUpdate,
   followUp,
@@ -13,23 +13,17 @@ import {
 import type { Draft } from '../../src/delivery/outgoing.js'
 import { keyedMessageId } from '../../src/rocketchat/keys.js'
 import { addReaction, updateMessage } from '../../src/rocketchat/messages.js'
-import { startFakeRocketChat, SEED } from '../../test/fake-rocketchat/server.mjs'
+import { SEED } from '../../test/fake-rocketchat/server.mjs'
 import { fakeClient, type FakeClient } from '../helpers/fake-client.js'
 import { failureOf } from '../helpers/failure.js'
+import { fakeRocketChat } from '../helpers/fake.js'
 
-type Fake = Awaited<ReturnType<typeof startFakeRocketChat>>
 type Stored = Record<string, unknown> & { _id: string; rid: string; msg: string; tmid?: string }
 
 const GENERAL = SEED.rooms.general.id
-let fake: Fake
+const fake = fakeRocketChat()
 let made: FakeClient[] = []
 
-beforeAll(async () => {
-  fake = await startFakeRocketChat({ rateLimit: false })
-})
-afterAll(async () => {
-  await fake.close()
-})
 afterEach(async () => {
   await Promise.all(made.map((m) => m.dispatcher.destroy()))
   made = []

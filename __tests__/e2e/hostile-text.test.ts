@@ -2,14 +2,13 @@
  * Hostile text through the bundle and the fake server: env that templates may not read,
  * mentions built across values, and previews of links an attacker wrote.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
-import { startFakeRocketChat } from '../../test/fake-rocketchat/server.mjs'
+import { beforeEach, describe, expect, it } from '@jest/globals'
 import { USERS } from '../../test/fake-rocketchat/seed.mjs'
 import { asBot, runAction, withoutMaskCommands } from '../helpers/action.js'
 import { mentionsIn } from '../helpers/oracle.js'
 import { prEvent } from '../helpers/context.js'
+import { fakeRocketChat } from '../helpers/fake.js'
 
-type Fake = Awaited<ReturnType<typeof startFakeRocketChat>>
 type Stored = {
   _id: string
   msg: string
@@ -18,13 +17,7 @@ type Stored = {
   tmid?: string
 }
 
-let fake: Fake
-beforeAll(async () => {
-  fake = await startFakeRocketChat({ rateLimit: false })
-})
-afterAll(async () => {
-  await fake.close()
-})
+const fake = fakeRocketChat()
 beforeEach(() => fake.setVersion('8'))
 
 async function post(

@@ -2,11 +2,10 @@
  * long-message (truncate, split, fail) through dist/index.js, and when the server's
  * Message_MaxAllowedSize is read: only for a text over 5000, or after the server refused one.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
-import { startFakeRocketChat } from '../../test/fake-rocketchat/server.mjs'
+import { afterEach, describe, expect, it } from '@jest/globals'
 import { runAction, asBot } from '../helpers/action.js'
+import { fakeRocketChat } from '../helpers/fake.js'
 
-type Fake = Awaited<ReturnType<typeof startFakeRocketChat>>
 interface Stored {
   _id: string
   msg: string
@@ -26,16 +25,10 @@ const MARKER = `\n\n… (truncated: full text in the run log, ${RUN_URL})`
 const BROKEN_PAIR = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
 const EMOJI = '😀' // two UTF-16 units
 
-let fake: Fake
+const fake = fakeRocketChat()
 
-beforeAll(async () => {
-  fake = await startFakeRocketChat({ rateLimit: false })
-})
 afterEach(() => {
   fake.setSetting('Message_MaxAllowedSize', 5000)
-})
-afterAll(async () => {
-  await fake.close()
 })
 
 async function post(text: string, inputs: Record<string, string> = {}) {

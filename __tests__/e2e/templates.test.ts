@@ -1,13 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { startFakeRocketChat } from '../../test/fake-rocketchat/server.mjs'
 import { USERS } from '../../test/fake-rocketchat/seed.mjs'
 import { ROOT, runAction, withoutMaskCommands, asBot } from '../helpers/action.js'
 import { FIXTURE_RUNS } from '../fixtures/events/runs.js'
+import { fakeRocketChat } from '../helpers/fake.js'
 
-type Fake = Awaited<ReturnType<typeof startFakeRocketChat>>
 type Field = { title: string; value: string; short?: boolean }
 type Stored = {
   msg: string
@@ -21,13 +20,7 @@ type Stored = {
   }[]
 }
 
-let fake: Fake
-beforeAll(async () => {
-  fake = await startFakeRocketChat({ rateLimit: false })
-})
-afterAll(async () => {
-  await fake.close()
-})
+const fake = fakeRocketChat()
 
 const event = (name: string): Record<string, unknown> =>
   JSON.parse(readFileSync(join(ROOT, '__tests__', 'fixtures', 'events', `${name}.json`), 'utf8'))

@@ -1,9 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import { afterEach, describe, expect, it } from '@jest/globals'
 import { resolveRoom, RoomError, suggestions } from '../../src/rocketchat/rooms.js'
-import { startFakeRocketChat, SEED } from '../../test/fake-rocketchat/server.mjs'
+import { SEED } from '../../test/fake-rocketchat/server.mjs'
 import { fakeClient, type FakeClient } from '../helpers/fake-client.js'
-
-type Fake = Awaited<ReturnType<typeof startFakeRocketChat>>
+import { fakeRocketChat } from '../helpers/fake.js'
 
 describe('rooms.ts suggestions', () => {
   const rooms = ['general', 'ci-builds', 'releases', 'deploys', 'random', 'project-01'].map(
@@ -31,14 +30,8 @@ describe('rooms.ts suggestions', () => {
 })
 
 describe('rooms.ts direct messages reach the person named, or nobody', () => {
-  let fake: Fake
+  const fake = fakeRocketChat()
   const made: FakeClient[] = []
-  beforeAll(async () => {
-    fake = await startFakeRocketChat({ rateLimit: false })
-  })
-  afterAll(async () => {
-    await fake.close()
-  })
   afterEach(async () => {
     await Promise.all(made.splice(0).map((m) => m.dispatcher.destroy()))
     fake.clearFaults()

@@ -2,7 +2,7 @@
  * Incoming webhooks, in process, against the fake server over real HTTP: parsing and masking
  * the URL, the body, and what each answer of the server means.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import { afterEach, describe, expect, it } from '@jest/globals'
 import { createServer, type AddressInfo } from 'node:net'
 import type { Dispatcher } from 'undici'
 import { Deadline } from '../../src/rocketchat/deadline.js'
@@ -19,21 +19,15 @@ import {
 } from '../../src/rocketchat/webhook.js'
 import { startFakeRocketChat, SEED } from '../../test/fake-rocketchat/server.mjs'
 import { failureOf } from '../helpers/failure.js'
+import { fakeRocketChat } from '../helpers/fake.js'
 
-type Fake = Awaited<ReturnType<typeof startFakeRocketChat>>
 type Stored = Record<string, unknown> & { _id: string; rid: string; msg: string }
 
 const HOOKS = SEED.integrations
-let fake: Fake
+const fake = fakeRocketChat()
 const dispatchers: Dispatcher[] = []
 const info: string[] = []
 
-beforeAll(async () => {
-  fake = await startFakeRocketChat({ rateLimit: false })
-})
-afterAll(async () => {
-  await fake.close()
-})
 afterEach(async () => {
   await Promise.all(dispatchers.splice(0).map((d) => d.destroy()))
   info.length = 0
