@@ -10,8 +10,8 @@ import { join } from 'node:path'
 import { startFakeRocketChat } from '../../test/fake-rocketchat/server.mjs'
 import { INTEGRATIONS, ROOMS, USERS } from '../../test/fake-rocketchat/seed.mjs'
 import { runAction, withoutMaskCommands, type ActionRun, asBot } from '../helpers/action.js'
+import { fakeRocketChat, type Fake } from '../helpers/fake.js'
 
-type Fake = Awaited<ReturnType<typeof startFakeRocketChat>>
 type Stored = Record<string, unknown> & {
   _id: string
   rid: string
@@ -22,12 +22,11 @@ type Stored = Record<string, unknown> & {
 }
 type Request = { method: string; path: string; headers: Record<string, string>; body: unknown }
 
-let fake: Fake
+const fake = fakeRocketChat()
 let workspace: string
 const HOOK = INTEGRATIONS.default
 
-beforeAll(async () => {
-  fake = await startFakeRocketChat({ rateLimit: false })
+beforeAll(() => {
   workspace = mkdtempSync(join(tmpdir(), 'rc-e2e-ws-'))
   mkdirSync(join(workspace, 'test-results'))
   writeFileSync(
@@ -37,9 +36,8 @@ beforeAll(async () => {
   writeFileSync(join(workspace, 'test-results', 'e2e.log'), 'ok\n')
   writeFileSync(join(workspace, 'big.bin'), Buffer.alloc(1536 * 1024))
 })
-afterAll(async () => {
+afterAll(() => {
   rmSync(workspace, { recursive: true, force: true })
-  await fake.close()
 })
 
 function post(
@@ -120,33 +118,33 @@ describe('message-key (dist/index.js against the fake server)', () => {
     expect(runs[2].summary).toContain('Rocket.Chat message updated')
   })
 
-  it('ends a deploy with a reaction on the keyed message', async () => {
+  // The later step brings a reaction, with new text or none: the text it brings (or the first
+  // step's) stays, on the same message.
+  it.each([
+    [
+      'ends a deploy with a reaction on the keyed message',
+      'Deploying',
+      { message: 'Deployed' },
+      ':white_check_mark:',
+      'Deployed'
+    ],
+    [
+      'keeps the text of a keyed message when a later step brings only a reaction',
+      'Deploy started',
+      {},
+      ':tada:',
+      'Deploy started'
+    ]
+  ])('%s', async (_title, first, later: Record<string, string>, reaction, text) => {
     const key = freshKey('deploy')
-    const start = await post({ room: '#general', message: 'Deploying', 'message-key': key })
-    const done = await post({
-      room: '#general',
-      message: 'Deployed',
-      'message-key': key,
-      reaction: ':white_check_mark:'
-    })
-    expect(done.code).toBe(0)
-    expect(done.outputs['message-id']).toBe(start.outputs['message-id'])
-    expect(stored(done.outputs['message-id'])).toMatchObject({
-      msg: 'Deployed',
-      reactions: { ':white_check_mark:': { usernames: ['ci-bot'] } }
-    })
-  })
-
-  it('keeps the text of a keyed message when a later step brings only a reaction', async () => {
-    const key = freshKey('deploy')
-    const start = await post({ room: '#general', message: 'Deploy started', 'message-key': key })
-    const react = await post({ room: '#general', 'message-key': key, reaction: ':tada:' })
+    const start = await post({ room: '#general', message: first, 'message-key': key })
+    const react = await post({ room: '#general', ...later, 'message-key': key, reaction })
     expect(react.code).toBe(0)
     expect(react.annotations).toEqual([])
     expect(react.outputs['message-id']).toBe(start.outputs['message-id'])
-    expect(stored(start.outputs['message-id'])).toMatchObject({
-      msg: 'Deploy started',
-      reactions: { ':tada:': { usernames: ['ci-bot'] } }
+    expect(stored(react.outputs['message-id'])).toMatchObject({
+      msg: text,
+      reactions: { [reaction]: { usernames: ['ci-bot'] } }
     })
   })
 
