@@ -2,7 +2,7 @@
  * The retry policy of RocketChatClient, in-process, against the fake server over real loopback
  * HTTP(S): no module mocks, only short back-offs through the backoffMs option.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import { afterEach, describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import http from 'node:http'
 import { createServer, type AddressInfo } from 'node:net'
@@ -18,9 +18,9 @@ import { createDispatcher } from '../../src/rocketchat/transport.js'
 import type { Message } from '../../src/rocketchat/types.js'
 import { startFakeRocketChat, SEED } from '../../test/fake-rocketchat/server.mjs'
 import { ROOT } from '../helpers/action.js'
+import { fakeRocketChat, type Fake } from '../helpers/fake.js'
 import { failureOf } from '../helpers/failure.js'
 
-type Fake = Awaited<ReturnType<typeof startFakeRocketChat>>
 interface Logged {
   info: string[]
   all: string[]
@@ -40,13 +40,7 @@ afterEach(async () => {
 })
 
 // One server for the file, without rate limits; 'rate limits' starts its own.
-let fake: Fake
-beforeAll(async () => {
-  fake = await startFakeRocketChat({ rateLimit: false })
-})
-afterAll(async () => {
-  await fake.close()
-})
+const fake = fakeRocketChat()
 afterEach(() => fake.clearFaults())
 
 function makeClient(
@@ -127,22 +121,26 @@ describe('retry policy', () => {
     expect(requestsTo(fake, 'rooms.info', from)).toHaveLength(1)
   })
 
-  it('gives up after `retries` retries, saying how many attempts it made', async () => {
+  it.each([
+    [
+      'gives up after `retries` retries, saying how many attempts it made',
+      { status: 503, times: 10, retries: 2 },
+      /HTTP 503 with an HTML page .* Gave up after 3 attempts\.$/,
+      3
+    ],
+    [
+      'makes one attempt with retries: 0',
+      { status: 500, times: 2, retries: 0 },
+      /Gave up after 1 attempt\.$/,
+      1
+    ]
+  ])('%s', async (_, { status, times, retries }, message, attempts) => {
     const from = fake.requests.length
-    fake.inject({ route: 'rooms.info', kind: 'status', status: 503, times: 10 })
-    const { client } = makeClient(fake, { retries: 2 })
+    fake.inject({ route: 'rooms.info', kind: 'status', status, times })
+    const { client } = makeClient(fake, { retries })
     const error = await failureOf(client.get('rooms.info', { roomName: 'general' }))
-    expect(error.message).toMatch(/HTTP 503 with an HTML page .* Gave up after 3 attempts\.$/)
-    expect(requestsTo(fake, 'rooms.info', from)).toHaveLength(3)
-  })
-
-  it('makes one attempt with retries: 0', async () => {
-    const from = fake.requests.length
-    fake.inject({ route: 'rooms.info', kind: 'status', status: 500, times: 2 })
-    const { client } = makeClient(fake, { retries: 0 })
-    const error = await failureOf(client.get('rooms.info', { roomName: 'general' }))
-    expect(error.message).toMatch(/Gave up after 1 attempt\.$/)
-    expect(requestsTo(fake, 'rooms.info', from)).toHaveLength(1)
+    expect(error.message).toMatch(message)
+    expect(requestsTo(fake, 'rooms.info', from)).toHaveLength(attempts)
   })
 
   it('backs off exponentially, with jitter, between attempts', async () => {
@@ -211,13 +209,7 @@ describe('retry policy', () => {
 })
 
 describe('rate limits', () => {
-  let fake: Fake
-  beforeAll(async () => {
-    fake = await startFakeRocketChat({ rateLimit: { limit: 2, intervalMs: 1500 } })
-  })
-  afterAll(async () => {
-    await fake.close()
-  })
+  const fake = fakeRocketChat({ rateLimit: { limit: 2, intervalMs: 1500 } })
   afterEach(() => {
     fake.clearFaults()
     fake.resetRateLimits()
