@@ -23,6 +23,12 @@ function render(text: string, ctx: WorkflowContext, warnings: string[] = []): st
   return renderTemplate(text, ctx, options(warnings))
 }
 
+/** What `text` renders to in `ctx` (a pull request by default), with the warnings it gave. */
+function rendered(text: string, ctx: WorkflowContext = pr('x')) {
+  const warnings: string[] = []
+  return { out: render(text, ctx, warnings), warnings }
+}
+
 function syntaxError(text: string, opts: TemplateOptions = options()): InputError {
   try {
     renderTemplate(text, pr('x'), opts)
@@ -83,11 +89,8 @@ describe('renderTemplate', () => {
   })
 
   it('warns once, with the position, for a path that is not in the context', () => {
-    const warnings: string[] = []
-    const out = render(
-      'a {{ github.event.nope }}\n  {{github.event.nope}} {{ pr_titel }}',
-      pr('x'),
-      warnings
+    const { out, warnings } = rendered(
+      'a {{ github.event.nope }}\n  {{github.event.nope}} {{ pr_titel }}'
     )
     expect(out).toBe('a \n   ')
     expect(warnings).toEqual([
@@ -114,17 +117,14 @@ describe('renderTemplate', () => {
   })
 
   it('renders a null value as empty without a warning (the path exists)', () => {
-    const warnings: string[] = []
-    expect(render('[{{ github.event.pull_request.body }}]', pr('x'), warnings)).toBe('[]')
+    const { out, warnings } = rendered('[{{ github.event.pull_request.body }}]')
+    expect(out).toBe('[]')
     expect(warnings).toEqual([])
   })
 
   it('never resolves prototype members', () => {
-    const warnings: string[] = []
-    const out = render(
-      '{{constructor}}{{github.__proto__}}{{env.toString}}{{github.repository.constructor}}',
-      pr('x'),
-      warnings
+    const { out, warnings } = rendered(
+      '{{constructor}}{{github.__proto__}}{{env.toString}}{{github.repository.constructor}}'
     )
     expect(out).toBe('')
     expect(warnings).toHaveLength(4)
@@ -215,11 +215,9 @@ describe('injection: values are data, rendered once and literally', () => {
 
   it.each(hostile.map((title) => [title.slice(0, 30), title]))('%s', (_label, title) => {
     const ctx = pr(title)
-    const warnings: string[] = []
-    const out = render(
+    const { out, warnings } = rendered(
       'PR: {{ pr_title }} | {{{ github.event.pull_request.title }}}',
-      ctx,
-      warnings
+      ctx
     )
     expect(warnings).toEqual([])
     const [first, second] = out.slice(4).split(' | ')
@@ -255,11 +253,9 @@ describe('injection: values are data, rendered once and literally', () => {
         DEPLOY_ENV: 'prod'
       }
     )
-    const warnings: string[] = []
-    const out = render(
+    const { out, warnings } = rendered(
       '{{env.ACTIONS_RUNTIME_TOKEN}}{{env.ACTIONS_ID_TOKEN_REQUEST_TOKEN}}{{env.GITHUB_TOKEN}}{{env.INPUT_AUTH-TOKEN}}{{env.MY_API_KEY}}{{env.DEPLOY_ENV}}',
-      ctx,
-      warnings
+      ctx
     )
     expect(out).toBe('prod')
     expect(warnings).toHaveLength(5)
