@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { startFakeRocketChat } from '../../test/fake-rocketchat/server.mjs'
 import { USERS } from '../../test/fake-rocketchat/seed.mjs'
-import { runAction, withoutMaskCommands, type ActionRun, asBot } from '../helpers/action.js'
+import { runAction, withoutMaskCommands, type ActionRun, postToGeneral } from '../helpers/action.js'
 import { fakeRocketChat, type Fake } from '../helpers/fake.js'
 
 type Fault = Parameters<Fake['inject']>[0]
@@ -22,16 +22,12 @@ afterEach(() => fake.clearFaults())
 /** Posts `text` to #general as the bot; `timeout-seconds` defaults to 10 here. */
 async function post(text: string, inputs: Record<string, string> = {}) {
   const from = fake.requests.length
-  const run = await runAction({
-    inputs: {
-      ...asBot(fake.url),
-      room: '#general',
-      message: text,
-      'timeout-seconds': '10',
-      ...inputs
-    },
-    killAfterMs: 30_000
-  })
+  const run = await postToGeneral(
+    fake,
+    text,
+    { 'timeout-seconds': '10', ...inputs },
+    { killAfterMs: 30_000 }
+  )
   const requests = (): Req[] => fake.requests.slice(from)
   return {
     run,

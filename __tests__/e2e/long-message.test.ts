@@ -3,7 +3,7 @@
  * Message_MaxAllowedSize is read: only for a text over 5000, or after the server refused one.
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { runAction, asBot } from '../helpers/action.js'
+import { postToGeneral } from '../helpers/action.js'
 import { fakeRocketChat } from '../helpers/fake.js'
 
 interface Stored {
@@ -34,14 +34,7 @@ afterEach(() => {
 async function post(text: string, inputs: Record<string, string> = {}) {
   const from = fake.requests.length
   const before = new Set(fake.messages.keys())
-  const run = await runAction({
-    inputs: {
-      ...asBot(fake.url),
-      room: '#general',
-      message: text,
-      ...inputs
-    }
-  })
+  const run = await postToGeneral(fake, text, inputs)
   const requests = fake.requests.slice(from) as Req[]
   return {
     run,

@@ -12,7 +12,7 @@ import { proxyFor, proxyPasswords } from '../../src/rocketchat/proxy.js'
 import { createDispatcher, proxyOf } from '../../src/rocketchat/transport.js'
 import { startFakeRocketChat } from '../../test/fake-rocketchat/server.mjs'
 import { USERS } from '../../test/fake-rocketchat/seed.mjs'
-import { ROOT, runAction, withoutMaskCommands, type ActionRun, asBot } from '../helpers/action.js'
+import { ROOT, postToGeneral, withoutMaskCommands, type ActionRun } from '../helpers/action.js'
 
 type Fake = Awaited<ReturnType<typeof startFakeRocketChat>>
 
@@ -95,15 +95,7 @@ async function post(
   inputs: Record<string, string> = {},
   env: Record<string, string> = {}
 ) {
-  const run = await runAction({
-    inputs: {
-      ...asBot(server.url),
-      room: '#general',
-      message: text,
-      ...inputs
-    },
-    env
-  })
+  const run = await postToGeneral(server, text, inputs, { env })
   const stored = [...server.messages.values()].filter((m: { msg: string }) => m.msg === text)
   return { run, stored }
 }

@@ -122,6 +122,22 @@ export function asBot(serverUrl: string): Record<string, string> {
   return { 'server-url': serverUrl, 'auth-token': USERS.bot.token, 'user-id': USERS.bot.id }
 }
 
+/**
+ * Runs the bundle as the seeded bot, posting `message` to #general on `server`; `inputs` add
+ * to those or override them.
+ */
+export function postToGeneral(
+  server: { url: string },
+  message: string,
+  inputs: Record<string, string> = {},
+  options: Omit<RunOptions, 'inputs'> = {}
+): Promise<ActionRun> {
+  return runAction({
+    ...options,
+    inputs: { ...asBot(server.url), room: '#general', message, ...inputs }
+  })
+}
+
 /** The variable name the runner uses for an input (spaces become underscores; hyphens stay). */
 export function inputVar(name: string): string {
   return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
