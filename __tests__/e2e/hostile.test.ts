@@ -4,16 +4,15 @@
  * workspace. Every run is checked the same way (expectSafe): no command takes effect that the
  * action did not issue, no secret appears anywhere, and a refused input posts nothing.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { startFakeRocketChat } from '../../test/fake-rocketchat/server.mjs'
 import { SEED, USERS } from '../../test/fake-rocketchat/seed.mjs'
 import { asBot, runAction, withoutMaskCommands, type ActionRun } from '../helpers/action.js'
 import { runnerCommands, stoppedBlocks } from '../helpers/runner.js'
+import { fakeRocketChat } from '../helpers/fake.js'
 
-type Fake = Awaited<ReturnType<typeof startFakeRocketChat>>
 interface Stored {
   _id: string
   msg: string
@@ -34,15 +33,8 @@ const PAYLOAD = [
   'carriage\r::error::PWNED after a lone CR'
 ].join('\n')
 
-let fake: Fake
+const fake = fakeRocketChat()
 let workspace: string
-
-beforeAll(async () => {
-  fake = await startFakeRocketChat({ rateLimit: false })
-})
-afterAll(async () => {
-  await fake.close()
-})
 
 function freshWorkspace(): string {
   workspace = mkdtempSync(join(tmpdir(), 'rc-hostile-'))

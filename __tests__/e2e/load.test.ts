@@ -3,12 +3,11 @@
  * posting as a user without rate-limit bypass. The window is 10 calls per 2 s instead of per
  * minute, so the test takes seconds; the arithmetic of waiting is the same.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { startFakeRocketChat } from '../../test/fake-rocketchat/server.mjs'
+import { describe, expect, it } from '@jest/globals'
 import { USERS } from '../../test/fake-rocketchat/seed.mjs'
 import { runAction, type ActionRun } from '../helpers/action.js'
+import { fakeRocketChat } from '../helpers/fake.js'
 
-type Fake = Awaited<ReturnType<typeof startFakeRocketChat>>
 interface Req {
   path: string
   status: number | null
@@ -18,14 +17,7 @@ const JOBS = 50
 const LIMIT = 10
 const WINDOW_MS = 2000
 
-let fake: Fake
-
-beforeAll(async () => {
-  fake = await startFakeRocketChat({ rateLimit: { limit: LIMIT, intervalMs: WINDOW_MS } })
-})
-afterAll(async () => {
-  await fake.close()
-})
+const fake = fakeRocketChat({ rateLimit: { limit: LIMIT, intervalMs: WINDOW_MS } })
 
 describe('fifty parallel jobs sharing one per-IP rate-limit window', () => {
   it('all deliver, none twice', async () => {

@@ -1,21 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { afterAll, describe, expect, it } from '@jest/globals'
 import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parse } from 'dotenv'
-import { startFakeRocketChat } from '../../test/fake-rocketchat/server.mjs'
 import { INPUTS } from '../../src/action/inputs.js'
 import { ROOT } from '../helpers/action.js'
+import { fakeRocketChat } from '../helpers/fake.js'
 
-type Fake = Awaited<ReturnType<typeof startFakeRocketChat>>
-let fake: Fake
+const fake = fakeRocketChat()
 const dir = mkdtempSync(join(tmpdir(), 'rc-local-'))
-beforeAll(async () => {
-  fake = await startFakeRocketChat({ rateLimit: false })
-})
-afterAll(async () => {
-  await fake.close()
+afterAll(() => {
   rmSync(dir, { recursive: true, force: true })
 })
 

@@ -1,21 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { createServer, request } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { startFakeRocketChat } from '../../test/fake-rocketchat/server.mjs'
 import { ROOMS, USERS } from '../../test/fake-rocketchat/seed.mjs'
 import { runAction, withoutMaskCommands, type ActionRun } from '../helpers/action.js'
+import { fakeRocketChat } from '../helpers/fake.js'
 
-type Fake = Awaited<ReturnType<typeof startFakeRocketChat>>
 type Stored = Record<string, unknown> & { _id: string; rid: string; msg: string }
 
-let fake: Fake
-
-beforeAll(async () => {
-  fake = await startFakeRocketChat({ rateLimit: false })
-})
-afterAll(async () => {
-  await fake.close()
-})
+const fake = fakeRocketChat()
 
 function post(
   inputs: Record<string, string>,

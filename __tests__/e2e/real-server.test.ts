@@ -11,22 +11,20 @@ import { join } from 'node:path'
 import { startFakeRocketChat } from '../../test/fake-rocketchat/server.mjs'
 import { INTEGRATIONS } from '../../test/fake-rocketchat/seed.mjs'
 import { asBot, runAction, type ActionRun } from '../helpers/action.js'
+import { fakeRocketChat, type Fake } from '../helpers/fake.js'
 
-type Fake = Awaited<ReturnType<typeof startFakeRocketChat>>
 type Stored = { _id: string; rid: string; msg: string; ts: string; file?: { _id: string } }
 
-let fake: Fake
+const fake = fakeRocketChat()
 let workspace: string
 
-beforeAll(async () => {
-  fake = await startFakeRocketChat({ rateLimit: false })
+beforeAll(() => {
   workspace = mkdtempSync(join(tmpdir(), 'rc-e2e-real-'))
   mkdirSync(join(workspace, 'logs'))
   writeFileSync(join(workspace, 'logs', 'build.log'), 'step 2 FAILED\n')
 })
-afterAll(async () => {
+afterAll(() => {
   rmSync(workspace, { recursive: true, force: true })
-  await fake.close()
 })
 
 function post(inputs: Record<string, string>, server: Fake = fake): Promise<ActionRun> {

@@ -9,26 +9,24 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startDelayProxy } from '../../test/delay-proxy.mjs'
-import { startFakeRocketChat } from '../../test/fake-rocketchat/server.mjs'
 import { INTEGRATIONS, ROOMS, USERS } from '../../test/fake-rocketchat/seed.mjs'
 import { ROOT, runAction, type ActionRun } from '../helpers/action.js'
+import { fakeRocketChat } from '../helpers/fake.js'
 
-type Fake = Awaited<ReturnType<typeof startFakeRocketChat>>
 type Proxy = Awaited<ReturnType<typeof startDelayProxy>>
 type Stored = { _id: string; rid: string; msg: string; tmid?: string }
 
 const TLS_DIR = join(ROOT, '__tests__', 'fixtures', 'tls')
 const pem = (name: string) => readFileSync(join(TLS_DIR, name), 'utf8')
 
-let fake: Fake
+const fake = fakeRocketChat({
+  rateLimit: false,
+  tls: { cert: pem('server.pem'), key: pem('server.key') }
+})
 let proxy: Proxy
 let workspace: string
 
 beforeAll(async () => {
-  fake = await startFakeRocketChat({
-    rateLimit: false,
-    tls: { cert: pem('server.pem'), key: pem('server.key') }
-  })
   proxy = await startDelayProxy({
     target: { host: '127.0.0.1', port: Number(new URL(fake.url).port) },
     delayMs: 5
@@ -39,7 +37,6 @@ beforeAll(async () => {
 afterAll(async () => {
   rmSync(workspace, { recursive: true, force: true })
   await proxy.close()
-  await fake.close()
 })
 
 const server = () => `https://127.0.0.1:${proxy.port}`

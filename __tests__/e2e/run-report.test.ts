@@ -5,13 +5,12 @@
  * 403 and rate limits, hostile job names, and a live board two jobs update at once.
  */
 import { createServer, type AddressInfo } from 'node:net'
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { startFakeRocketChat } from '../../test/fake-rocketchat/server.mjs'
+import { describe, expect, it } from '@jest/globals'
 import { FORBIDDEN, job, rateLimited, startFakeGitHub } from '../../test/fake-github/server.mjs'
 import { RUNNER_ENV } from '../../test/runner-env.mjs'
 import { asBot, runAction, withoutMaskCommands, type ActionRun } from '../helpers/action.js'
+import { fakeRocketChat } from '../helpers/fake.js'
 
-type Fake = Awaited<ReturnType<typeof startFakeRocketChat>>
 type GitHub = Awaited<ReturnType<typeof startFakeGitHub>>
 type Stored = { _id: string; msg: string; attachments?: unknown[] }
 
@@ -20,13 +19,7 @@ const RUN = RUNNER_ENV.GITHUB_RUN_ID
 const RUN_URL = `https://github.com/octo-org/octo-repo/actions/runs/${RUN}`
 const ME = RUNNER_ENV.RUNNER_NAME
 
-let fake: Fake
-beforeAll(async () => {
-  fake = await startFakeRocketChat({ rateLimit: false })
-})
-afterAll(async () => {
-  await fake.close()
-})
+const fake = fakeRocketChat()
 
 async function withGitHub<T>(
   options: Parameters<typeof startFakeGitHub>[0],

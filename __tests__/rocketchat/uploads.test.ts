@@ -19,14 +19,14 @@ import {
 } from '../../src/rocketchat/uploads.js'
 import { startFakeRocketChat, SEED } from '../../test/fake-rocketchat/server.mjs'
 import { fakeClient, type FakeClient } from '../helpers/fake-client.js'
+import { fakeRocketChat, type Fake } from '../helpers/fake.js'
 
-type Fake = Awaited<ReturnType<typeof startFakeRocketChat>>
 type Stored = Record<string, unknown> & { _id: string; rid: string; tmid?: string }
 
 const GENERAL = SEED.rooms.general.id
 let workspace: string
 let files: LocalFile[]
-let fake: Fake
+const fake = fakeRocketChat()
 let made: FakeClient[] = []
 
 beforeAll(async () => {
@@ -34,11 +34,9 @@ beforeAll(async () => {
   writeFileSync(join(workspace, 'build.log'), 'step 1 ok\nstep 2 FAILED\n')
   writeFileSync(join(workspace, 'shot.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 3]))
   files = await resolveFiles(['build.log', 'shot.png'], workspace, { maxBytes: 1024 })
-  fake = await startFakeRocketChat({ rateLimit: false })
 })
-afterAll(async () => {
+afterAll(() => {
   rmSync(workspace, { recursive: true, force: true })
-  await fake.close()
 })
 afterEach(async () => {
   await Promise.all(made.map((m) => m.dispatcher.destroy()))
