@@ -18,6 +18,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startDelayProxy } from '../test/delay-proxy.mjs'
+import { job, startFakeGitHub } from '../test/fake-github/server.mjs'
 import { startFakeRocketChat } from '../test/fake-rocketchat/server.mjs'
 import { INTEGRATIONS, ROOMS, USERS } from '../test/fake-rocketchat/seed.mjs'
 import { RUNNER_ENV } from '../test/runner-env.mjs'
@@ -89,6 +90,18 @@ function runOnce({ args, env }, withRss = false) {
 async function startup() {
   const fake = await startFakeRocketChat({ rateLimit: false })
   const bot = { 'server-url': fake.url, 'auth-token': USERS.bot.token, 'user-id': USERS.bot.id }
+  // preset run reads the run's jobs from GitHub: @actions/github is loaded for it alone, so
+  // the plain posts above must not pay for it (compare their rows with this one).
+  const github = await startFakeGitHub({
+    token: 'ghs_bench',
+    attempts: {
+      [`${RUNNER_ENV.GITHUB_RUN_ID}/1`]: [
+        job({ id: 1, name: 'build' }),
+        job({ id: 2, name: 'test', conclusion: 'failure', failedStep: 'Run tests' }),
+        job({ id: 3, name: 'notify', status: 'in_progress', runner: RUNNER_ENV.RUNNER_NAME })
+      ]
+    }
+  })
   const contenders = {
     'floor (node:http, 1 request)': () => ({
       args: [join(root, 'bench/floor.mjs'), fake.url, USERS.bot.id, USERS.bot.token],
@@ -101,6 +114,13 @@ async function startup() {
     'action, room id (2 at once)': () => ({
       args: [dist],
       env: actionEnv({ ...bot, room: 'GENERAL', message: 'Build {{ sha7 }} passed' })
+    }),
+    'action, preset run (+ GitHub API)': () => ({
+      args: [dist],
+      env: {
+        ...actionEnv({ ...bot, room: 'GENERAL', preset: 'run', 'github-token': 'ghs_bench' }),
+        GITHUB_API_URL: github.url
+      }
     }),
     '@actions/core alone': () => ({
       args: [join(root, 'bench/core-only.mjs')],
@@ -118,6 +138,7 @@ async function startup() {
   const rss = {}
   for (const name of names) rss[name] = (await runOnce(contenders[name](), true)).rssKb
   await fake.close()
+  await github.close()
 
   const floor = names[0]
   console.log(
