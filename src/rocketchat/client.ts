@@ -274,9 +274,7 @@ export class RocketChatClient {
   // Redirects are not followed: the credentials must not go where a server sends them.
   private redirected(endpoint: string, response: RawResponse): string {
     const location = header(response, 'location')
-    const to = location
-      ? ` to "${quoteAnswer(location, this.secrets, 200).replace(/"/g, '\\"')}"`
-      : ''
+    const to = location ? ` to ${snippet(location, this.secrets)}` : ''
     return `${endpoint} answered HTTP ${response.status}, a redirect${to}, which is not followed (the credentials would go along). Set ${this.names.serverUrl} to the address it leads to (https instead of http? a sub-path?), or a login page or proxy is in the way.`
   }
 
