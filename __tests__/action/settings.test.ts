@@ -101,6 +101,10 @@ describe('settings.ts', () => {
     expect(error.message).toMatch(expected)
   })
 
+  it('takes a proxy as HTTPS_PROXY is taken: host:port means http://host:port', () => {
+    expect(settingsWith({ proxy: 'proxy.internal:3128' }).proxy).toBe('proxy.internal:3128')
+  })
+
   it('never quotes the token in an error', () => {
     const error = errorOf({ room: '', 'auth-token': 'secret-token-value' })
     expect(error.message).not.toContain('secret-token-value')

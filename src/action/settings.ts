@@ -5,7 +5,7 @@ import { parseAttachmentsInput, type Attachment } from '../message/attachments.j
 import { parseBlocksInput, type Block } from '../message/blocks.js'
 import type { AllowedMentions, Layout, LinkPreviews, Preset } from '../message/content.js'
 import type { LongMessage } from '../message/fit.js'
-import { proxyUrl, redactProxyText } from '../rocketchat/proxy.js'
+import { proxyUrl, ProxyUrlError, redactProxyText } from '../rocketchat/proxy.js'
 import type { RoomRef } from '../rocketchat/types.js'
 import { parseWebhookUrl, WebhookUrlError, type Webhook } from '../rocketchat/webhook.js'
 import {
@@ -459,12 +459,14 @@ function readMentionIf(raw: string): string[] {
   return values
 }
 
+// Checked as the client will read it (curl's rules), so that nothing is sent first.
 function readProxy(raw: string): string {
   if (!raw) return ''
   try {
-    const url = new URL(raw)
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('scheme')
-  } catch {
+    proxyUrl(raw, SETTING_NAMES.proxy)
+  } catch (error) {
+    if (!(error instanceof ProxyUrlError)) throw error
+    if (error.problem === 'percent') throw new InputError('proxy', error.detail)
     // The password is masked already (inputs.ts); it is also left out here in every spelling.
     const encode =
       raw.lastIndexOf('@') > 0
@@ -473,15 +475,6 @@ function readProxy(raw: string): string {
     throw new InputError(
       'proxy',
       `${quote(redactProxyText(raw))} is not an http(s) proxy URL, for example http://proxy.internal:3128.${encode}`
-    )
-  }
-  // What the client checks when it connects, checked now so that nothing is sent first.
-  try {
-    proxyUrl(raw, 'the proxy input')
-  } catch (error) {
-    throw new InputError(
-      'proxy',
-      (error as Error).message.replace(/^The proxy from the proxy input /, '')
     )
   }
   return raw

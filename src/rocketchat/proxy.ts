@@ -38,6 +38,18 @@ export function proxyChoice(
   return bypassesProxy(target, pick('no_proxy', 'NO_PROXY')?.url ?? '') ? undefined : proxy
 }
 
+/** A proxy setting that cannot be used; `detail` is the message without its source. */
+export class ProxyUrlError extends Error {
+  constructor(
+    readonly problem: 'not-url' | 'scheme' | 'percent',
+    readonly detail: string,
+    source: string
+  ) {
+    super(`The proxy from ${source} ${detail}`)
+    this.name = 'ProxyUrlError'
+  }
+}
+
 /** Parses a proxy URL as curl does: a bare host:port means http://host:port. */
 export function proxyUrl(raw: string, source: string): URL {
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`
@@ -45,13 +57,17 @@ export function proxyUrl(raw: string, source: string): URL {
   try {
     url = new URL(withScheme)
   } catch {
-    throw new Error(
-      `The proxy from ${source} is not a URL: ${JSON.stringify(redactProxyText(raw))}. Expected for example http://proxy.internal:3128.`
+    throw new ProxyUrlError(
+      'not-url',
+      `is not a URL: ${JSON.stringify(redactProxyText(raw))}. Expected for example http://proxy.internal:3128.`,
+      source
     )
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new Error(
-      `The proxy from ${source} uses ${url.protocol.slice(0, -1)} (${redactProxy(url)}); only http:// and https:// proxies are supported.`
+    throw new ProxyUrlError(
+      'scheme',
+      `uses ${url.protocol.slice(0, -1)} (${redactProxy(url)}); only http:// and https:// proxies are supported.`,
+      source
     )
   }
   // undici decodes the credentials when it connects, and a stray % would fail there with no
@@ -60,8 +76,10 @@ export function proxyUrl(raw: string, source: string): URL {
     decodeURIComponent(url.username)
     decodeURIComponent(url.password)
   } catch {
-    throw new Error(
-      `The proxy from ${source} (${redactProxy(url)}) has a % in its user or password that is not a percent-encoding (%XX): write a % as %25.`
+    throw new ProxyUrlError(
+      'percent',
+      `(${redactProxy(url)}) has a % in its user or password that is not a percent-encoding (%XX): write a % as %25.`,
+      source
     )
   }
   return url
