@@ -91,17 +91,16 @@ export const SETTING_NAMES: SettingNames = {
 export type GetInput = (name: InputName) => string
 
 /**
- * A reader of inputs that masks every form of a secret (`mask`) as it is read, and, before
- * the first read, every secret input and proxy variable, so that no error about another
- * input can print one.
+ * A reader of inputs, all read once when it is made, which masks (`mask`) every form of each
+ * secret input and proxy variable before anything else happens, so that no error about
+ * another input can print one.
  */
 export function maskingReader(
   raw: (name: string) => string,
   mask: (secret: string) => void,
   env: NodeJS.ProcessEnv = process.env
 ): GetInput {
-  // Inputs are read more than once; each form is masked once, so the log has one
-  // ::add-mask:: line per secret.
+  // Each form is masked once, so the log has one ::add-mask:: line per secret.
   const masked = new Set<string>()
   const once = (secret: string): void => {
     if (masked.has(secret)) return
@@ -109,15 +108,16 @@ export function maskingReader(
     mask(secret)
   }
   for (const secret of proxyPasswords(PROXY_VARIABLES.map((n) => env[n]))) once(secret)
-  const read = (name: InputName): string => {
+  // Every input read once, up front: its secrets are masked before any input can fail.
+  const values = new Map<InputName, string>()
+  for (const name of Object.keys(INPUTS) as InputName[]) {
     const value = raw(name)
     const spec: InputSpec = INPUTS[name]
     if (value && spec.kind === 'text' && spec.secret)
       for (const form of spec.secret(value)) once(form)
-    return value
+    values.set(name, value)
   }
-  for (const name of Object.keys(INPUTS) as InputName[]) read(name)
-  return read
+  return (name) => values.get(name) ?? ''
 }
 
 /** A true/false input; '' gives its default. */

@@ -1,7 +1,6 @@
 import type { Content } from '../message/content.js'
 import { sendMessageOnce } from '../rocketchat/api.js'
 import { Deadline } from '../rocketchat/deadline.js'
-import { RocketChatError } from '../rocketchat/errors.js'
 import { newMessageId } from '../rocketchat/ids.js'
 import { likelyRoomId, resolveRoom, RoomError, type ResolvedRoom } from '../rocketchat/rooms.js'
 import type { Logger, Message, RoomRef } from '../rocketchat/types.js'
@@ -111,10 +110,7 @@ export async function deliver(
         return { sent: await send(parts[0]), parts }
       } catch (error) {
         // The server's limit can be below the default 5000; learn it and fit the text again.
-        const tooLong =
-          error instanceof RocketChatError &&
-          /message-size-exceeded/.test(`${error.errorType} ${error.serverError}`)
-        const learned = await learnedLimit(client, options, tooLong, limit)
+        const learned = await learnedLimit(client, options, error, limit)
         if (learned === undefined) throw error
         limit = learned
         parts = fit(learned)

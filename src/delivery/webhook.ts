@@ -1,7 +1,7 @@
 import type { Content } from '../message/content.js'
 import { Deadline } from '../rocketchat/deadline.js'
 import type { Logger } from '../rocketchat/types.js'
-import { postToWebhook, WebhookError, type Webhook } from '../rocketchat/webhook.js'
+import { postToWebhook, type Webhook } from '../rocketchat/webhook.js'
 import { withClient } from './connection.js'
 import { fitToLimit, learnedLimit, messageLimit } from './limit.js'
 import type { DeliveryOptions } from './options.js'
@@ -33,9 +33,7 @@ export async function deliverToWebhook(
       await post(limit)
     } catch (error) {
       // As with the REST API: a too-long refusal stores nothing, so learn the limit and refit.
-      const tooLong =
-        error instanceof WebhookError && /message-size-exceeded/.test(error.serverError)
-      const learned = await learnedLimit(client, options, tooLong, limit)
+      const learned = await learnedLimit(client, options, error, limit)
       if (learned === undefined) throw error
       await post(learned)
     }

@@ -4,7 +4,14 @@ import { quoteAnswer } from './shown.js'
 import { seconds, type Deadline } from './deadline.js'
 import { DeadlineError, NetworkError, RocketChatError, UnknownOutcomeError } from './errors.js'
 import { PLAIN_NAMES, type SettingNames } from './names.js'
-import { backoffMs, header, isRetryable, RateLimits, withAttempts } from './retry.js'
+import {
+  backoffMs,
+  header,
+  isRetryable,
+  RateLimits,
+  serverClockSkew,
+  withAttempts
+} from './retry.js'
 import { attempt, proxyOf, type RawResponse } from './transport.js'
 import type { Logger } from './types.js'
 
@@ -100,9 +107,8 @@ export class RocketChatClient {
       let failure: NetworkError | RocketChatError
       try {
         const response = await this.send(method, endpoint, options)
-        const serverDate = Date.parse(header(response, 'date') ?? '')
-        if (Number.isFinite(serverDate)) this.clockSkewMs = serverDate - Date.now()
-        this.rateLimits.track(endpoint, response)
+        this.clockSkewMs = serverClockSkew(response) ?? this.clockSkewMs
+        this.rateLimits.track(endpoint, response, this.clockSkewMs)
         if (response.status === 429) {
           if (retries === 0) throw this.rateLimitedWithoutRetries(endpoint, response)
           await this.rateLimits.waitOut(endpoint, response)

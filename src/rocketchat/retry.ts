@@ -59,6 +59,12 @@ export function routePattern(endpoint: string): string {
   return [route, ...params.map(() => ':param')].join('/')
 }
 
+/** How far the server's clock is ahead of ours, from an answer's Date header; undefined without one. */
+export function serverClockSkew(response: RawResponse, now = Date.now()): number | undefined {
+  const serverNow = Date.parse(header(response, 'date') ?? '')
+  return Number.isFinite(serverNow) ? serverNow - now : undefined
+}
+
 export function header(response: RawResponse, name: string): string | undefined {
   const value = response.headers[name]
   return Array.isArray(value) ? value[0] : value
@@ -89,8 +95,11 @@ export class RateLimits {
 
   constructor(private readonly options: RateLimitOptions) {}
 
-  // Rate-limit headers come only from routes that count this user; X-RateLimit-Reset is epoch ms.
-  track(endpoint: string, response: RawResponse): void {
+  /**
+   * Rate-limit headers come only from routes that count this user; X-RateLimit-Reset is epoch
+   * ms in the server's clock, `skewMs` ahead of ours (serverClockSkew).
+   */
+  track(endpoint: string, response: RawResponse, skewMs = 0): void {
     const remaining = Number(header(response, 'x-ratelimit-remaining'))
     const resetAt = Number(header(response, 'x-ratelimit-reset'))
     if (
@@ -98,13 +107,10 @@ export class RateLimits {
       Number.isFinite(resetAt) &&
       header(response, 'x-ratelimit-reset')
     ) {
-      // X-RateLimit-Reset is in the server's clock; the Date header (whole seconds) tells how
-      // far that is from ours, and a gap of more than a couple of seconds is worth correcting.
-      const serverNow = Date.parse(header(response, 'date') ?? '')
-      const skew = Number.isFinite(serverNow) ? serverNow - Date.now() : 0
+      // The Date header has whole seconds: only a gap of more than a couple is worth correcting.
       this.windows.set(routePattern(endpoint), {
         remaining,
-        resetAt: Math.abs(skew) > 2000 ? resetAt - skew : resetAt
+        resetAt: Math.abs(skewMs) > 2000 ? resetAt - skewMs : resetAt
       })
     }
   }
