@@ -32017,6 +32017,11 @@ function routePattern(endpoint) {
     const [route, ...params] = endpoint.split('/');
     return [route, ...params.map(() => ':param')].join('/');
 }
+/** How far the server's clock is ahead of ours, from an answer's Date header; undefined without one. */
+function serverClockSkew(response, now = Date.now()) {
+    const serverNow = Date.parse(header(response, 'date') ?? '');
+    return Number.isFinite(serverNow) ? serverNow - now : undefined;
+}
 function header(response, name) {
     const value = response.headers[name];
     return Array.isArray(value) ? value[0] : value;
@@ -32034,20 +32039,20 @@ class RateLimits {
     constructor(options) {
         this.options = options;
     }
-    // Rate-limit headers come only from routes that count this user; X-RateLimit-Reset is epoch ms.
-    track(endpoint, response) {
+    /**
+     * Rate-limit headers come only from routes that count this user; X-RateLimit-Reset is epoch
+     * ms in the server's clock, `skewMs` ahead of ours (serverClockSkew).
+     */
+    track(endpoint, response, skewMs = 0) {
         const remaining = Number(header(response, 'x-ratelimit-remaining'));
         const resetAt = Number(header(response, 'x-ratelimit-reset'));
         if (Number.isFinite(remaining) &&
             Number.isFinite(resetAt) &&
             header(response, 'x-ratelimit-reset')) {
-            // X-RateLimit-Reset is in the server's clock; the Date header (whole seconds) tells how
-            // far that is from ours, and a gap of more than a couple of seconds is worth correcting.
-            const serverNow = Date.parse(header(response, 'date') ?? '');
-            const skew = Number.isFinite(serverNow) ? serverNow - Date.now() : 0;
+            // The Date header has whole seconds: only a gap of more than a couple is worth correcting.
             this.windows.set(routePattern(endpoint), {
                 remaining,
-                resetAt: Math.abs(skew) > 2000 ? resetAt - skew : resetAt
+                resetAt: Math.abs(skewMs) > 2000 ? resetAt - skewMs : resetAt
             });
         }
     }
@@ -32112,6 +32117,17 @@ function proxyChoice(target, env) {
         return undefined;
     return bypassesProxy(target, pick('no_proxy', 'NO_PROXY')?.url ?? '') ? undefined : proxy;
 }
+/** A proxy setting that cannot be used; `detail` is the message without its source. */
+class ProxyUrlError extends Error {
+    problem;
+    detail;
+    constructor(problem, detail, source) {
+        super(`The proxy from ${source} ${detail}`);
+        this.problem = problem;
+        this.detail = detail;
+        this.name = 'ProxyUrlError';
+    }
+}
 /** Parses a proxy URL as curl does: a bare host:port means http://host:port. */
 function proxyUrl(raw, source) {
     const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`;
@@ -32120,10 +32136,10 @@ function proxyUrl(raw, source) {
         url = new URL(withScheme);
     }
     catch {
-        throw new Error(`The proxy from ${source} is not a URL: ${JSON.stringify(redactProxyText(raw))}. Expected for example http://proxy.internal:3128.`);
+        throw new ProxyUrlError('not-url', `is not a URL: ${JSON.stringify(redactProxyText(raw))}. Expected for example http://proxy.internal:3128.`, source);
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-        throw new Error(`The proxy from ${source} uses ${url.protocol.slice(0, -1)} (${redactProxy(url)}); only http:// and https:// proxies are supported.`);
+        throw new ProxyUrlError('scheme', `uses ${url.protocol.slice(0, -1)} (${redactProxy(url)}); only http:// and https:// proxies are supported.`, source);
     }
     // undici decodes the credentials when it connects, and a stray % would fail there with no
     // more than "URI malformed".
@@ -32132,7 +32148,7 @@ function proxyUrl(raw, source) {
         decodeURIComponent(url.password);
     }
     catch {
-        throw new Error(`The proxy from ${source} (${redactProxy(url)}) has a % in its user or password that is not a percent-encoding (%XX): write a % as %25.`);
+        throw new ProxyUrlError('percent', `(${redactProxy(url)}) has a % in its user or password that is not a percent-encoding (%XX): write a % as %25.`, source);
     }
     return url;
 }
@@ -32469,10 +32485,8 @@ class RocketChatClient {
             let failure;
             try {
                 const response = await this.send(method, endpoint, options);
-                const serverDate = Date.parse(header(response, 'date') ?? '');
-                if (Number.isFinite(serverDate))
-                    this.clockSkewMs = serverDate - Date.now();
-                this.rateLimits.track(endpoint, response);
+                this.clockSkewMs = serverClockSkew(response) ?? this.clockSkewMs;
+                this.rateLimits.track(endpoint, response, this.clockSkewMs);
                 if (response.status === 429) {
                     if (retries === 0)
                         throw this.rateLimitedWithoutRetries(endpoint, response);
@@ -32620,9 +32634,7 @@ class RocketChatClient {
     // Redirects are not followed: the credentials must not go where a server sends them.
     redirected(endpoint, response) {
         const location = header(response, 'location');
-        const to = location
-            ? ` to "${quoteAnswer(location, this.secrets, 200).replace(/"/g, '\\"')}"`
-            : '';
+        const to = location ? ` to ${snippet(location, this.secrets)}` : '';
         return `${endpoint} answered HTTP ${response.status}, a redirect${to}, which is not followed (the credentials would go along). Set ${this.names.serverUrl} to the address it leads to (https instead of http? a sub-path?), or a login page or proxy is in the way.`;
     }
     /** What a server's answer must never be shown with: the credentials it was sent. */
@@ -33120,243 +33132,6 @@ function splitCapped(text, limit, maxParts, runUrl) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/delivery/limit.ts
-
-
-
-/**
- * The longest text the server takes. Message_MaxAllowedSize is only read when the text
- * could exceed the default, so a short message costs no extra request.
- */
-async function messageLimit(client, options, text) {
-    if (options.maxMessageLength !== undefined)
-        return options.maxMessageLength;
-    if (text.length <= DEFAULT_MAX_LENGTH)
-        return DEFAULT_MAX_LENGTH;
-    return (await serverLimit(client)) ?? DEFAULT_MAX_LENGTH;
-}
-/** The server's Message_MaxAllowedSize, or undefined when it does not say. */
-async function serverLimit(client) {
-    const value = Number(await publicSetting(client, 'Message_MaxAllowedSize'));
-    return Number.isInteger(value) && value > 0 ? value : undefined;
-}
-/**
- * After a too-long refusal (which stores nothing), the limit learned from the server, when
- * it is below the one the text was fitted to; undefined when refitting cannot help.
- */
-async function learnedLimit(client, options, tooLong, limit) {
-    if (!tooLong || options.maxMessageLength !== undefined)
-        return undefined;
-    const learned = await serverLimit(client);
-    return learned !== undefined && learned < limit ? learned : undefined;
-}
-/** The parts to post of `text` under `limit`, saying in the log what was done to it. */
-function fitToLimit(text, limit, options, runUrl, log) {
-    const fitted = fitText(text, limit, options.longMessage, runUrl, options.maxParts);
-    if (fitted.note)
-        log.info(fitted.cut ? `${fitted.note} The full text follows.` : fitted.note);
-    // Untrusted text (a PR body, a commit message): printed where it cannot act on the runner.
-    if (fitted.cut)
-        log.block(text);
-    return fitted.parts;
-}
-
-;// CONCATENATED MODULE: ./src/delivery/outgoing.ts
-/** What `content` becomes when its text is `text` (the whole text, or one part of it). */
-function outgoing(options, content, text) {
-    return {
-        text,
-        ...(content.alias && { alias: content.alias }),
-        ...(options.emoji && { emoji: options.emoji }),
-        ...(options.avatar && { avatar: options.avatar }),
-        ...(options.threadId && { tmid: options.threadId }),
-        ...(options.threadBroadcast && { tshow: true }),
-        ...(content.attachments?.length && { attachments: content.attachments }),
-        ...(content.previewUrls && { previewUrls: content.previewUrls }),
-        ...(content.blocks?.length && {
-            blocks: content.blocks
-        })
-    };
-}
-/** The chat.sendMessage message for `rid` (the id is added where it is chosen). */
-function restDraft(message, rid) {
-    const { text, ...rest } = message;
-    return { rid, msg: text, ...rest };
-}
-/**
- * The incoming webhook's message: no room (the integration has one), no thread broadcast, and
- * no blocks: the server's processWebhookMessage copies text, attachments and a few other
- * fields into the message it posts, never blocks (RocketChat/Rocket.Chat
- * apps/meteor/app/lib/server/functions/processWebhookMessage.ts at 0066124e), so a message
- * with blocks is refused here rather than posted without them.
- */
-function webhookMessage(message) {
-    const { text, alias, emoji, avatar, attachments, tmid, blocks } = message;
-    if (blocks?.length) {
-        throw new Error('The message has blocks (from template-file), but an incoming webhook drops blocks: the server copies only text, attachments and a few other fields into the message it posts. Remove blocks from the template file, or post with auth-token and user-id instead of webhook-url.');
-    }
-    return { text, alias, emoji, avatar, attachments, tmid };
-}
-
-;// CONCATENATED MODULE: ./src/delivery/deliver.ts
-
-
-
-
-
-
-
-
-
-
-/**
- * The message was posted (or updated), but something after it failed: continuation parts,
- * the reaction or the files. Carries the delivery so that the outputs can still be set.
- */
-class PartialDeliveryError extends Error {
-    delivery;
-    what;
-    constructor(delivery, cause, 
-    /** What did not happen, when it is more than the cause says ("parts 2 to 3 …"). */
-    what) {
-        const why = cause instanceof Error ? cause.message : String(cause);
-        super(`The message was ${delivery.action} (id ${delivery.message._id}), but${what ? ` ${what}` : ''}: ${why}`, { cause });
-        this.delivery = delivery;
-        this.what = what;
-        this.name = 'PartialDeliveryError';
-    }
-}
-/**
- * Resolves the room and posts the content (or updates the message, or replies under it, as
- * message-key and update-message-id ask), exactly once, then adds the reaction and the files,
- * within the step's time budget. `live`: with message-key in update mode, the text is made
- * again from fresh data right before each write (the run board).
- */
-async function deliver(options, content, log, runUrl = '', files = [], deadline = new Deadline(options.timeoutMs), live) {
-    return withClient(options, options.serverUrl, deadline, log, async (client) => {
-        // What does not depend on each other goes out at once, each read on its own connection.
-        const planned = files.length ? planUploads(client, files) : undefined;
-        const limited = messageLimit(client, options, content.text);
-        const found = options.updateMessageId
-            ? findMessageToUpdate(client, options.updateMessageId)
-            : undefined;
-        const looked = options.room ? resolveRoom(client, options.room) : undefined;
-        for (const pending of [planned, limited, found, looked])
-            pending?.catch(() => undefined);
-        // Before anything is posted: a file over the server's own limit fails the step now.
-        const uploads = await planned;
-        const target = await found;
-        let limit = await limited;
-        // A preset chosen only because no text was given must not overwrite an existing message.
-        const keepText = content.presetOnly;
-        const addressing = target
-            ? { kind: 'existing', message: target, keepText }
-            : options.messageKey
-                ? { kind: 'key', key: options.messageKey, mode: options.keyMode, keepText }
-                : { kind: 'new' };
-        const draftIn = (rid) => (text) => restDraft(outgoing(options, content, text), rid);
-        const fit = (limit, text = content.text) => fitToLimit(text, limit, options, runUrl, log);
-        const fitted = live && {
-            render: async (current) => fit(limit, await live.render(current))[0],
-            settled: (current, written) => live.settled(current, written)
-        };
-        // The first part, in the room `rid`: its text fitted to the server's limit.
-        const sendIn = async (rid) => {
-            const send = (text) => sendAddressed(client, addressing, draftIn(rid)(text), {
-                serverUrl: options.serverUrl,
-                log,
-                live: addressing.kind === 'key' && addressing.mode === 'update' ? fitted : undefined,
-                deadline
-            });
-            let parts = fit(limit);
-            try {
-                return { sent: await send(parts[0]), parts };
-            }
-            catch (error) {
-                // The server's limit can be below the default 5000; learn it and fit the text again.
-                const tooLong = error instanceof RocketChatError &&
-                    /message-size-exceeded/.test(`${error.errorType} ${error.serverError}`);
-                const learned = await learnedLimit(client, options, tooLong, limit);
-                if (learned === undefined)
-                    throw error;
-                limit = learned;
-                parts = fit(learned);
-                return { sent: await send(parts[0]), parts };
-            }
-        };
-        let room;
-        let opening;
-        const guess = target ? undefined : likelyRoomId(options.room);
-        if (guess && looked) {
-            // A room given by id is posted to at once; the lookup, which only names the room for the
-            // outputs, answers meanwhile. A send to a room that is not there stores nothing.
-            try {
-                opening = await sendIn(guess);
-                room = await looked.catch((error) => unnamed(guess, error, log));
-            }
-            catch (error) {
-                room = await looked.catch((lookupError) => {
-                    throw lookupError instanceof RoomError ? lookupError : error;
-                });
-                if (room.id === guess)
-                    throw error;
-                opening = await sendIn(room.id);
-            }
-        }
-        else {
-            room = looked
-                ? holding(await looked, options.room, target)
-                : await roomOf(client, options.room, target);
-            opening = await sendIn(room.id);
-        }
-        log.debug(`Room ${options.room?.given ?? room.id} is ${room.id} (type ${room.type}).`);
-        const { sent, parts } = opening;
-        const draftOf = draftIn(room.id);
-        const first = sent.message;
-        const threadId = sent.threadId || (parts.length > 1 ? first._id : '');
-        const delivery = {
-            message: first,
-            room: withSender(room, first),
-            threadId,
-            parts: parts.length,
-            action: sent.action
-        };
-        // From here on the message is there: a failure must say so, and the outputs still be set.
-        let part = 1;
-        try {
-            for (; part < parts.length; part++) {
-                // The attachments and blocks went with the first part; the rest is text in its thread.
-                const continuation = { ...draftOf(parts[part]), _id: newMessageId(), tmid: threadId };
-                delete continuation.attachments;
-                delete continuation.blocks;
-                await sendMessageOnce(client, continuation);
-            }
-            const look = draftOf('');
-            await followUp(client, sent, { reaction: options.reaction, uploads, look, log });
-        }
-        catch (error) {
-            const what = part < parts.length
-                ? `parts ${part + 1} to ${parts.length} of the split text were not posted`
-                : undefined;
-            throw new PartialDeliveryError(delivery, error, what);
-        }
-        return delivery;
-    });
-}
-// The message is posted: a lookup that failed only costs the room's name and type.
-function unnamed(id, error, log) {
-    const why = error instanceof Error ? error.message : String(error);
-    log.warning(`The message was posted, but the room ${id} could not be looked up, so room-name and room-type are empty: ${why}`);
-    return { id, name: '', type: '' };
-}
-// A DM room found by id lists both members; the sender is known once the message is back.
-function withSender(room, message) {
-    if (room.type !== 'd' || !room.usernames || !message.u)
-        return room;
-    const others = room.usernames.filter((u) => u !== message.u?.username);
-    return { ...room, name: others.join(',') || message.u.username };
-}
-
 ;// CONCATENATED MODULE: ./src/rocketchat/webhook.ts
 
 
@@ -33584,6 +33359,259 @@ function capital(text) {
     return text[0].toUpperCase() + text.slice(1);
 }
 
+;// CONCATENATED MODULE: ./src/delivery/limit.ts
+
+
+
+
+
+/**
+ * The longest text the server takes. Message_MaxAllowedSize is only read when the text
+ * could exceed the default, so a short message costs no extra request.
+ */
+async function messageLimit(client, options, text) {
+    if (options.maxMessageLength !== undefined)
+        return options.maxMessageLength;
+    if (text.length <= DEFAULT_MAX_LENGTH)
+        return DEFAULT_MAX_LENGTH;
+    return (await serverLimit(client)) ?? DEFAULT_MAX_LENGTH;
+}
+// Asked once per client: a text over the default reads it, and a too-long refusal after
+// that must not ask again.
+const limits = new WeakMap();
+/** The server's Message_MaxAllowedSize, or undefined when it does not say. */
+function serverLimit(client) {
+    let limit = limits.get(client);
+    if (!limit) {
+        limit = publicSetting(client, 'Message_MaxAllowedSize').then((setting) => {
+            const value = Number(setting);
+            return Number.isInteger(value) && value > 0 ? value : undefined;
+        });
+        limits.set(client, limit);
+    }
+    return limit;
+}
+/** The server refused the text as longer than it allows (REST or webhook): nothing stored. */
+function isTooLong(error) {
+    if (error instanceof RocketChatError)
+        return /message-size-exceeded/.test(`${error.errorType} ${error.serverError}`);
+    return error instanceof WebhookError && /message-size-exceeded/.test(error.serverError);
+}
+/**
+ * After `error`, when it is a too-long refusal (which stores nothing), the limit learned from
+ * the server, if it is below the one the text was fitted to; undefined when refitting
+ * cannot help.
+ */
+async function learnedLimit(client, options, error, limit) {
+    if (!isTooLong(error) || options.maxMessageLength !== undefined)
+        return undefined;
+    const learned = await serverLimit(client);
+    return learned !== undefined && learned < limit ? learned : undefined;
+}
+/** The parts to post of `text` under `limit`, saying in the log what was done to it. */
+function fitToLimit(text, limit, options, runUrl, log) {
+    const fitted = fitText(text, limit, options.longMessage, runUrl, options.maxParts);
+    if (fitted.note)
+        log.info(fitted.cut ? `${fitted.note} The full text follows.` : fitted.note);
+    // Untrusted text (a PR body, a commit message): printed where it cannot act on the runner.
+    if (fitted.cut)
+        log.block(text);
+    return fitted.parts;
+}
+
+;// CONCATENATED MODULE: ./src/delivery/outgoing.ts
+/** What `content` becomes when its text is `text` (the whole text, or one part of it). */
+function outgoing(options, content, text) {
+    return {
+        text,
+        ...(content.alias && { alias: content.alias }),
+        ...(options.emoji && { emoji: options.emoji }),
+        ...(options.avatar && { avatar: options.avatar }),
+        ...(options.threadId && { tmid: options.threadId }),
+        ...(options.threadBroadcast && { tshow: true }),
+        ...(content.attachments?.length && { attachments: content.attachments }),
+        ...(content.previewUrls && { previewUrls: content.previewUrls }),
+        ...(content.blocks?.length && {
+            blocks: content.blocks
+        })
+    };
+}
+/** The chat.sendMessage message for `rid` (the id is added where it is chosen). */
+function restDraft(message, rid) {
+    const { text, ...rest } = message;
+    return { rid, msg: text, ...rest };
+}
+/**
+ * The incoming webhook's message: no room (the integration has one), no thread broadcast, and
+ * no blocks: the server's processWebhookMessage copies text, attachments and a few other
+ * fields into the message it posts, never blocks (RocketChat/Rocket.Chat
+ * apps/meteor/app/lib/server/functions/processWebhookMessage.ts at 0066124e), so a message
+ * with blocks is refused here rather than posted without them.
+ */
+function webhookMessage(message) {
+    const { text, alias, emoji, avatar, attachments, tmid, blocks } = message;
+    if (blocks?.length) {
+        throw new Error('The message has blocks (from template-file), but an incoming webhook drops blocks: the server copies only text, attachments and a few other fields into the message it posts. Remove blocks from the template file, or post with auth-token and user-id instead of webhook-url.');
+    }
+    return { text, alias, emoji, avatar, attachments, tmid };
+}
+
+;// CONCATENATED MODULE: ./src/delivery/deliver.ts
+
+
+
+
+
+
+
+
+
+/**
+ * The message was posted (or updated), but something after it failed: continuation parts,
+ * the reaction or the files. Carries the delivery so that the outputs can still be set.
+ */
+class PartialDeliveryError extends Error {
+    delivery;
+    what;
+    constructor(delivery, cause, 
+    /** What did not happen, when it is more than the cause says ("parts 2 to 3 …"). */
+    what) {
+        const why = cause instanceof Error ? cause.message : String(cause);
+        super(`The message was ${delivery.action} (id ${delivery.message._id}), but${what ? ` ${what}` : ''}: ${why}`, { cause });
+        this.delivery = delivery;
+        this.what = what;
+        this.name = 'PartialDeliveryError';
+    }
+}
+/**
+ * Resolves the room and posts the content (or updates the message, or replies under it, as
+ * message-key and update-message-id ask), exactly once, then adds the reaction and the files,
+ * within the step's time budget. `live`: with message-key in update mode, the text is made
+ * again from fresh data right before each write (the run board).
+ */
+async function deliver(options, content, log, runUrl = '', files = [], deadline = new Deadline(options.timeoutMs), live) {
+    return withClient(options, options.serverUrl, deadline, log, async (client) => {
+        // What does not depend on each other goes out at once, each read on its own connection.
+        const planned = files.length ? planUploads(client, files) : undefined;
+        const limited = messageLimit(client, options, content.text);
+        const found = options.updateMessageId
+            ? findMessageToUpdate(client, options.updateMessageId)
+            : undefined;
+        const looked = options.room ? resolveRoom(client, options.room) : undefined;
+        for (const pending of [planned, limited, found, looked])
+            pending?.catch(() => undefined);
+        // Before anything is posted: a file over the server's own limit fails the step now.
+        const uploads = await planned;
+        const target = await found;
+        let limit = await limited;
+        // A preset chosen only because no text was given must not overwrite an existing message.
+        const keepText = content.presetOnly;
+        const addressing = target
+            ? { kind: 'existing', message: target, keepText }
+            : options.messageKey
+                ? { kind: 'key', key: options.messageKey, mode: options.keyMode, keepText }
+                : { kind: 'new' };
+        const draftIn = (rid) => (text) => restDraft(outgoing(options, content, text), rid);
+        const fit = (limit, text = content.text) => fitToLimit(text, limit, options, runUrl, log);
+        const fitted = live && {
+            render: async (current) => fit(limit, await live.render(current))[0],
+            settled: (current, written) => live.settled(current, written)
+        };
+        // The first part, in the room `rid`: its text fitted to the server's limit.
+        const sendIn = async (rid) => {
+            const send = (text) => sendAddressed(client, addressing, draftIn(rid)(text), {
+                serverUrl: options.serverUrl,
+                log,
+                live: addressing.kind === 'key' && addressing.mode === 'update' ? fitted : undefined,
+                deadline
+            });
+            let parts = fit(limit);
+            try {
+                return { sent: await send(parts[0]), parts };
+            }
+            catch (error) {
+                // The server's limit can be below the default 5000; learn it and fit the text again.
+                const learned = await learnedLimit(client, options, error, limit);
+                if (learned === undefined)
+                    throw error;
+                limit = learned;
+                parts = fit(learned);
+                return { sent: await send(parts[0]), parts };
+            }
+        };
+        let room;
+        let opening;
+        const guess = target ? undefined : likelyRoomId(options.room);
+        if (guess && looked) {
+            // A room given by id is posted to at once; the lookup, which only names the room for the
+            // outputs, answers meanwhile. A send to a room that is not there stores nothing.
+            try {
+                opening = await sendIn(guess);
+                room = await looked.catch((error) => unnamed(guess, error, log));
+            }
+            catch (error) {
+                room = await looked.catch((lookupError) => {
+                    throw lookupError instanceof RoomError ? lookupError : error;
+                });
+                if (room.id === guess)
+                    throw error;
+                opening = await sendIn(room.id);
+            }
+        }
+        else {
+            room = looked
+                ? holding(await looked, options.room, target)
+                : await roomOf(client, options.room, target);
+            opening = await sendIn(room.id);
+        }
+        log.debug(`Room ${options.room?.given ?? room.id} is ${room.id} (type ${room.type}).`);
+        const { sent, parts } = opening;
+        const draftOf = draftIn(room.id);
+        const first = sent.message;
+        const threadId = sent.threadId || (parts.length > 1 ? first._id : '');
+        const delivery = {
+            message: first,
+            room: withSender(room, first),
+            threadId,
+            parts: parts.length,
+            action: sent.action
+        };
+        // From here on the message is there: a failure must say so, and the outputs still be set.
+        let part = 1;
+        try {
+            for (; part < parts.length; part++) {
+                // The attachments and blocks went with the first part; the rest is text in its thread.
+                const continuation = { ...draftOf(parts[part]), _id: newMessageId(), tmid: threadId };
+                delete continuation.attachments;
+                delete continuation.blocks;
+                await sendMessageOnce(client, continuation);
+            }
+            const look = draftOf('');
+            await followUp(client, sent, { reaction: options.reaction, uploads, look, log });
+        }
+        catch (error) {
+            const what = part < parts.length
+                ? `parts ${part + 1} to ${parts.length} of the split text were not posted`
+                : undefined;
+            throw new PartialDeliveryError(delivery, error, what);
+        }
+        return delivery;
+    });
+}
+// The message is posted: a lookup that failed only costs the room's name and type.
+function unnamed(id, error, log) {
+    const why = error instanceof Error ? error.message : String(error);
+    log.warning(`The message was posted, but the room ${id} could not be looked up, so room-name and room-type are empty: ${why}`);
+    return { id, name: '', type: '' };
+}
+// A DM room found by id lists both members; the sender is known once the message is back.
+function withSender(room, message) {
+    if (room.type !== 'd' || !room.usernames || !message.u)
+        return room;
+    const others = room.usernames.filter((u) => u !== message.u?.username);
+    return { ...room, name: others.join(',') || message.u.username };
+}
+
 ;// CONCATENATED MODULE: ./src/delivery/dry-run.ts
 
 
@@ -33683,8 +33711,7 @@ async function deliverToWebhook(options, hook, content, log, runUrl = '', deadli
         }
         catch (error) {
             // As with the REST API: a too-long refusal stores nothing, so learn the limit and refit.
-            const tooLong = error instanceof WebhookError && /message-size-exceeded/.test(error.serverError);
-            const learned = await learnedLimit(client, options, tooLong, limit);
+            const learned = await learnedLimit(client, options, error, limit);
             if (learned === undefined)
                 throw error;
             await post(learned);
@@ -33885,6 +33912,14 @@ function parseJsonList(raw, input) {
     if (deep)
         throw new InputError(input, deep);
     return Array.isArray(parsed) ? parsed : [parsed];
+}
+/** A JSON object (not null, not a list). */
+function isPlainObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/** How an error names the member `key` of a path: `.title`, or `["odd key"]`. */
+function memberPath(key) {
+    return /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
 }
 
 ;// CONCATENATED MODULE: ./src/message/attachments.ts
@@ -34092,9 +34127,6 @@ function typeName(value) {
         ? 'an object'
         : `${typeof value} ${JSON.stringify(value)?.slice(0, 40)}`;
 }
-function isPlainObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 ;// CONCATENATED MODULE: ./src/message/blocks.ts
 
@@ -34149,7 +34181,7 @@ function validateBlocks(blocks, input = 'blocks', base = 'blocks') {
     try {
         if (blocks.length === 0)
             throw new BlockError(base, 'is an empty list; give at least one block or leave it out.');
-        if (blocks.every((block) => isObject(block) && block.type === 'divider'))
+        if (blocks.every((block) => isPlainObject(block) && block.type === 'divider'))
             throw new BlockError(base, 'holds only dividers: there is nothing to show.');
         return blocks.map((block, i) => checkBlock(block, `${base}[${i}]`));
     }
@@ -34160,7 +34192,7 @@ function validateBlocks(blocks, input = 'blocks', base = 'blocks') {
     }
 }
 function checkBlock(block, at) {
-    if (!isObject(block))
+    if (!isPlainObject(block))
         throw new BlockError(at, `must be an object with a "type", got ${blocks_typeName(block)}.`);
     const type = block.type;
     if (typeof type !== 'string')
@@ -34179,7 +34211,7 @@ function checkBlock(block, at) {
             if (Array.isArray(block.fields) && block.fields.length === 0)
                 throw new BlockError(`${at}.fields`, 'is empty: give at least one field or leave it out.');
             const section = { ...block };
-            if (isObject(block.accessory) && block.accessory.type === 'button')
+            if (isPlainObject(block.accessory) && block.accessory.type === 'button')
                 section.accessory = withActionId(block.accessory, 'accessory');
             return section;
         }
@@ -34210,13 +34242,13 @@ function withActionId(button, fallback) {
 function accessory(value, at) {
     if (value === undefined)
         return;
-    if (isObject(value) && value.type === 'image')
+    if (isPlainObject(value) && value.type === 'image')
         imageElement(value, at);
     else
         blocks_button(value, at);
 }
 function contextElement(value, at) {
-    if (isObject(value) && value.type === 'image')
+    if (isPlainObject(value) && value.type === 'image')
         imageElement(value, at);
     else
         textObject()(value, at);
@@ -34229,7 +34261,7 @@ function imageElement(value, at) {
     });
 }
 function blocks_button(value, at) {
-    if (!isObject(value))
+    if (!isPlainObject(value))
         throw new BlockError(at, `must be a button object, got ${blocks_typeName(value)}.`);
     if (value.type !== 'button') {
         throw new BlockError(`${at}.type`, `is ${quote(String(value.type))}; only link buttons ("type": "button" with a "url") can be posted: selects, date pickers and the like need an app on the server to handle them.`);
@@ -34258,7 +34290,7 @@ function blocks_button(value, at) {
 function keys(object, at, checks) {
     for (const key of Object.keys(object)) {
         if (!Object.hasOwn(checks, key)) {
-            throw new BlockError(`${at}${member(key)}`, `is not a key of ${kind(object.type)}; it may have ${Object.keys(checks).join(', ')}.`);
+            throw new BlockError(`${at}${memberPath(key)}`, `is not a key of ${kind(object.type)}; it may have ${Object.keys(checks).join(', ')}.`);
         }
     }
     for (const [key, check] of Object.entries(checks))
@@ -34303,7 +34335,7 @@ function textObject(only) {
     return (value, at) => {
         if (value === undefined)
             return;
-        if (!isObject(value)) {
+        if (!isPlainObject(value)) {
             throw new BlockError(at, `must be a text object like {"type": "${kinds[kinds.length - 1]}", "text": "…"}, got ${blocks_typeName(value)}.`);
         }
         if (!kinds.includes(value.type)) {
@@ -34370,12 +34402,6 @@ function blocksSummary(blocks, max = 300) {
             return line.length > max ? `${cutAt(line, max - 1)}…` : line;
     }
     return '';
-}
-function member(key) {
-    return /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
-}
-function isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 function blocks_typeName(value) {
     if (value === null)
@@ -36118,7 +36144,7 @@ function renderLeaves(value, path, ctx, opts) {
         // fromEntries defines own properties, so a "__proto__" key stays a plain key.
         return Object.fromEntries(Object.entries(value).map(([key, item]) => [
             key,
-            renderLeaves(item, `${path}${template_member(key)}`, ctx, opts)
+            renderLeaves(item, `${path}${memberPath(key)}`, ctx, opts)
         ]));
     }
     return value;
@@ -36131,9 +36157,6 @@ function isEmptiedField(field) {
         return false;
     const { title, value, text } = field;
     return title === '' || value === '' || (typeof text === 'string' && !text.trim());
-}
-function template_member(key) {
-    return /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
 }
 function template_parseTemplate(text, opts) {
     let tokens;
@@ -36869,13 +36892,12 @@ const SETTING_NAMES = {
     maxLength: 'max-message-length'
 };
 /**
- * A reader of inputs that masks every form of a secret (`mask`) as it is read, and, before
- * the first read, every secret input and proxy variable, so that no error about another
- * input can print one.
+ * A reader of inputs, all read once when it is made, which masks (`mask`) every form of each
+ * secret input and proxy variable before anything else happens, so that no error about
+ * another input can print one.
  */
 function maskingReader(raw, mask, env = process.env) {
-    // Inputs are read more than once; each form is masked once, so the log has one
-    // ::add-mask:: line per secret.
+    // Each form is masked once, so the log has one ::add-mask:: line per secret.
     const masked = new Set();
     const once = (secret) => {
         if (masked.has(secret))
@@ -36885,17 +36907,17 @@ function maskingReader(raw, mask, env = process.env) {
     };
     for (const secret of proxyPasswords(PROXY_VARIABLES.map((n) => env[n])))
         once(secret);
-    const read = (name) => {
+    // Every input read once, up front: its secrets are masked before any input can fail.
+    const values = new Map();
+    for (const name of Object.keys(INPUTS)) {
         const value = raw(name);
         const spec = INPUTS[name];
         if (value && spec.kind === 'text' && spec.secret)
             for (const form of spec.secret(value))
                 once(form);
-        return value;
-    };
-    for (const name of Object.keys(INPUTS))
-        read(name);
-    return read;
+        values.set(name, value);
+    }
+    return (name) => values.get(name) ?? '';
 }
 /** A true/false input; '' gives its default. */
 function readBoolean(getInput, name) {
@@ -38009,27 +38031,23 @@ function readMentionIf(raw) {
     }
     return values;
 }
+// Checked as the client will read it (curl's rules), so that nothing is sent first.
 function readProxy(raw) {
     if (!raw)
         return '';
     try {
-        const url = new URL(raw);
-        if (url.protocol !== 'http:' && url.protocol !== 'https:')
-            throw new Error('scheme');
+        proxyUrl(raw, SETTING_NAMES.proxy);
     }
-    catch {
+    catch (error) {
+        if (!(error instanceof ProxyUrlError))
+            throw error;
+        if (error.problem === 'percent')
+            throw new InputError('proxy', error.detail);
         // The password is masked already (inputs.ts); it is also left out here in every spelling.
         const encode = raw.lastIndexOf('@') > 0
             ? ' A password with / ? # or @ in it must be percent-encoded (/ as %2F).'
             : '';
         throw new InputError('proxy', `${quote(redactProxyText(raw))} is not an http(s) proxy URL, for example http://proxy.internal:3128.${encode}`);
-    }
-    // What the client checks when it connects, checked now so that nothing is sent first.
-    try {
-        proxyUrl(raw, 'the proxy input');
-    }
-    catch (error) {
-        throw new InputError('proxy', error.message.replace(/^The proxy from the proxy input /, ''));
     }
     return raw;
 }

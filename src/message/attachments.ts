@@ -1,5 +1,5 @@
 import { InputError, quote } from '../errors.js'
-import { parseJsonList } from './json.js'
+import { isPlainObject, parseJsonList } from './json.js'
 
 export type Attachment = Record<string, unknown>
 
@@ -246,8 +246,4 @@ function typeName(value: unknown): string {
   return typeof value === 'object'
     ? 'an object'
     : `${typeof value} ${JSON.stringify(value)?.slice(0, 40)}`
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }

@@ -10,7 +10,7 @@ import type {
   SectionBlock
 } from '@rocket.chat/ui-kit'
 import { InputError, quote } from '../errors.js'
-import { parseJsonList } from './json.js'
+import { isPlainObject, memberPath, parseJsonList } from './json.js'
 import { cutAt } from './length.js'
 
 // UiKit layout blocks, the subset a message posted by a workflow can use: what the web client
@@ -91,7 +91,7 @@ export function validateBlocks(blocks: unknown[], input = 'blocks', base = 'bloc
   try {
     if (blocks.length === 0)
       throw new BlockError(base, 'is an empty list; give at least one block or leave it out.')
-    if (blocks.every((block) => isObject(block) && block.type === 'divider'))
+    if (blocks.every((block) => isPlainObject(block) && block.type === 'divider'))
       throw new BlockError(base, 'holds only dividers: there is nothing to show.')
     return blocks.map((block, i) => checkBlock(block, `${base}[${i}]`))
   } catch (error) {
@@ -101,7 +101,7 @@ export function validateBlocks(blocks: unknown[], input = 'blocks', base = 'bloc
 }
 
 function checkBlock(block: unknown, at: string): Block {
-  if (!isObject(block))
+  if (!isPlainObject(block))
     throw new BlockError(at, `must be an object with a "type", got ${typeName(block)}.`)
   const type = block.type
   if (typeof type !== 'string')
@@ -123,7 +123,7 @@ function checkBlock(block: unknown, at: string): Block {
       if (Array.isArray(block.fields) && block.fields.length === 0)
         throw new BlockError(`${at}.fields`, 'is empty: give at least one field or leave it out.')
       const section = { ...block }
-      if (isObject(block.accessory) && block.accessory.type === 'button')
+      if (isPlainObject(block.accessory) && block.accessory.type === 'button')
         section.accessory = withActionId(block.accessory, 'accessory')
       return section as LinkSection
     }
@@ -157,12 +157,12 @@ function withActionId(button: Record<string, unknown>, fallback: string): LinkBu
 
 function accessory(value: unknown, at: string): void {
   if (value === undefined) return
-  if (isObject(value) && value.type === 'image') imageElement(value, at)
+  if (isPlainObject(value) && value.type === 'image') imageElement(value, at)
   else button(value, at)
 }
 
 function contextElement(value: unknown, at: string): void {
-  if (isObject(value) && value.type === 'image') imageElement(value, at)
+  if (isPlainObject(value) && value.type === 'image') imageElement(value, at)
   else textObject()(value, at)
 }
 
@@ -175,7 +175,8 @@ function imageElement(value: unknown, at: string): void {
 }
 
 function button(value: unknown, at: string): void {
-  if (!isObject(value)) throw new BlockError(at, `must be a button object, got ${typeName(value)}.`)
+  if (!isPlainObject(value))
+    throw new BlockError(at, `must be a button object, got ${typeName(value)}.`)
   if (value.type !== 'button') {
     throw new BlockError(
       `${at}.type`,
@@ -214,7 +215,7 @@ function keys(object: Record<string, unknown>, at: string, checks: Record<string
   for (const key of Object.keys(object)) {
     if (!Object.hasOwn(checks, key)) {
       throw new BlockError(
-        `${at}${member(key)}`,
+        `${at}${memberPath(key)}`,
         `is not a key of ${kind(object.type)}; it may have ${Object.keys(checks).join(', ')}.`
       )
     }
@@ -263,7 +264,7 @@ function textObject(only?: 'plain_text'): Check {
   const kinds = only ? ['plain_text'] : ['plain_text', 'mrkdwn']
   return (value, at) => {
     if (value === undefined) return
-    if (!isObject(value)) {
+    if (!isPlainObject(value)) {
       throw new BlockError(
         at,
         `must be a text object like {"type": "${kinds[kinds.length - 1]}", "text": "…"}, got ${typeName(value)}.`
@@ -327,14 +328,6 @@ export function blocksSummary(blocks: readonly Block[], max = 300): string {
     if (line) return line.length > max ? `${cutAt(line, max - 1)}…` : line
   }
   return ''
-}
-
-function member(key: string): string {
-  return /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 function typeName(value: unknown): string {

@@ -162,3 +162,13 @@ export function parseJsonList(raw: string, input: string): unknown[] | undefined
   if (deep) throw new InputError(input, deep)
   return Array.isArray(parsed) ? parsed : [parsed]
 }
+
+/** A JSON object (not null, not a list). */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** How an error names the member `key` of a path: `.title`, or `["odd key"]`. */
+export function memberPath(key: string): string {
+  return /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`
+}

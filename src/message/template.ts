@@ -1,5 +1,5 @@
 import Mustache, { type TemplateSpans } from 'mustache'
-import { position } from './json.js'
+import { memberPath, position } from './json.js'
 import type { EnvAccess, WorkflowContext } from './context.js'
 import { InputError } from '../errors.js'
 import { neutralise, type AllowedMentions } from './neutralise.js'
@@ -93,7 +93,7 @@ function renderLeaves(
     return Object.fromEntries(
       Object.entries(value).map(([key, item]) => [
         key,
-        renderLeaves(item, `${path}${member(key)}`, ctx, opts)
+        renderLeaves(item, `${path}${memberPath(key)}`, ctx, opts)
       ])
     )
   }
@@ -107,10 +107,6 @@ function isEmptiedField(field: unknown): boolean {
   if (typeof field !== 'object' || field === null) return false
   const { title, value, text } = field as Record<string, unknown>
   return title === '' || value === '' || (typeof text === 'string' && !text.trim())
-}
-
-function member(key: string): string {
-  return /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`
 }
 
 function parseTemplate(text: string, opts: TemplateOptions): TemplateSpans {
